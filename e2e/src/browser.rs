@@ -1,0 +1,191 @@
+//! One headless Chromium per person in a test, driven over WebDriver. A failed
+//! test leaves a screenshot and the console log under `target/e2e-artifacts/`.
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+pub type TestResult<T = ()> = Result<T, String>;
+
+/// Flags that work on these machines (see DEVELOPERS.md), plus a fake camera
+/// and microphone that grant themselves.
+const CHROMIUM_FLAGS: [&str; 11] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--window-size=1024,768",
+];
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    pub async fn launch() -> Browser {
+        let port = crate::free_port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver is installed (cargo xtask test installs it)");
+        let profile = std::env::temp_dir().join(format!("hearth-chromium-{port}"));
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let capabilities = match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if Instant::now() > deadline => {
+                    panic!("chromedriver never answered: {err}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            client,
+            driver,
+            profile,
+        }
+    }
+
+    pub async fn goto(&self, url: &str) -> TestResult {
+        self.client
+            .goto(url)
+            .await
+            .map_err(|err| format!("cannot open {url}: {err}"))
+    }
+
+    /// Opens `url` as a fresh page load, even if only its fragment differs
+    /// from the current address (a deep link, as a person would open it).
+    pub async fn open_fresh(&self, url: &str) -> TestResult {
+        self.goto("about:blank").await?;
+        self.goto(url).await
+    }
+
+    /// Waits until an element matching `css` contains `needle`; returns its text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> TestResult<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for element in elements {
+                    if let Ok(text) = element.text().await {
+                        if text.contains(needle) {
+                            return Ok(text);
+                        }
+                        last = text;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!(
+            "no `{css}` containing {needle:?} within 15 s (last text: {last:?})"
+        ))
+    }
+
+    async fn console_log(&self) -> String {
+        match self.client.issue_cmd(BrowserLog).await {
+            Ok(Value::Array(entries)) => entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {}",
+                        e["level"].as_str().unwrap_or("?"),
+                        e["message"].as_str().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Ok(other) => other.to_string(),
+            Err(err) => format!("(console log unavailable: {err})"),
+        }
+    }
+
+    async fn save_artifacts(&self, name: &str) {
+        let dir = crate::artifacts_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+        let _ = std::fs::write(
+            dir.join(format!("{name}.console.log")),
+            self.console_log().await,
+        );
+        eprintln!(
+            "{name}: screenshot and console log saved in {}",
+            dir.display()
+        );
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Runs `test` in a fresh browser; on failure saves artifacts, then panics
+/// with the failure so the test runner reports it.
+pub async fn with_browser(name: &str, test: impl AsyncFnOnce(&Browser) -> TestResult) {
+    let browser = Browser::launch().await;
+    let outcome = test(&browser).await;
+    if outcome.is_err() {
+        browser.save_artifacts(name).await;
+    }
+    browser.close().await;
+    if let Err(err) = outcome {
+        panic!("{name}: {err}");
+    }
+}
+
+/// chromedriver's console-log endpoint, which fantoccini has no method for.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}

@@ -1,0 +1,52 @@
+//! The SPA on a plain static host: deep links and run-time settings.
+
+use e2e::browser::with_browser;
+use e2e::dist_dir;
+use e2e::servers::{copy_of_dist, serve_static, spawn_service};
+
+#[tokio::test]
+async fn deep_links_render_from_a_plain_static_server() {
+    let site = serve_static(&dist_dir());
+    with_browser("deep_links", async |b| {
+        b.open_fresh(&format!("{site}/#/visit/an-invite")).await?;
+        b.wait_for_text("h1", "Your video visit").await?;
+        b.open_fresh(&format!("{site}/#/provider")).await?;
+        b.wait_for_text("h1", "Clinician sign-in").await?;
+        b.open_fresh(&format!("{site}/#/no/such/page")).await?;
+        b.wait_for_text("h1", "Page not found").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broken_or_missing_config_json_shows_a_clear_message() {
+    let dir = copy_of_dist("broken-config");
+    std::fs::write(dir.join("config.json"), "{ \"api_base_url\": ").unwrap();
+    let site = serve_static(&dir);
+    with_browser("broken_config", async |b| {
+        b.open_fresh(&format!("{site}/#/visit/an-invite")).await?;
+        b.wait_for_text("[role=alert]", "config.json is not valid")
+            .await?;
+        std::fs::remove_file(dir.join("config.json")).map_err(|e| e.to_string())?;
+        b.open_fresh(&format!("{site}/#/provider")).await?;
+        b.wait_for_text("[role=alert]", "config.json was not found")
+            .await?;
+        Ok(())
+    })
+    .await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_service_serves_the_spa_and_api_on_one_port() {
+    let site = spawn_service(Some(dist_dir()));
+    with_browser("one_port", async |b| {
+        b.open_fresh(&format!("{site}/")).await?;
+        b.wait_for_text("h1", "Hearth video visits").await?;
+        b.open_fresh(&format!("{site}/healthz")).await?;
+        b.wait_for_text("body", "\"video_mode\":\"local\"").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,3 @@
+fn main() {
+    hearth_frontend::start();
+}

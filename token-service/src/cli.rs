@@ -1,0 +1,35 @@
+//! Command-line flags. They override the environment, so a one-off run never
+//! needs an edited `.env`.
+
+use crate::settings::Settings;
+use clap::Parser;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "token-service", version, about)]
+pub struct Cli {
+    /// Address to listen on (overrides HOST).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port to listen on; 0 picks a free one (overrides PORT).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Also serve the built SPA from this folder, so one port is enough (overrides STATIC_DIR).
+    #[arg(long)]
+    pub static_dir: Option<PathBuf>,
+}
+
+impl Cli {
+    pub fn apply_to(self, mut settings: Settings) -> Settings {
+        if let Some(host) = self.host {
+            settings.host = host;
+        }
+        if let Some(port) = self.port {
+            settings.port = port;
+        }
+        if let Some(dir) = self.static_dir {
+            settings.static_dir = Some(dir);
+        }
+        settings
+    }
+}

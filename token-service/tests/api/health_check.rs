@@ -1,0 +1,63 @@
+use crate::helpers::{error_code, spawn_app, spawn_app_with};
+use api_types::{HealthResponse, VideoMode};
+
+#[tokio::test]
+async fn healthz_reports_status_version_and_local_mode() {
+    let app = spawn_app();
+    let response = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let body: HealthResponse = response.json().await.unwrap();
+    assert_eq!(body.status, "ok");
+    assert_eq!(body.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(body.video_mode, VideoMode::Local);
+}
+
+#[tokio::test]
+async fn healthz_reports_twilio_mode_when_credentials_are_set() {
+    let app = spawn_app_with(
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
+            ("TWILIO_API_SECRET", "secret"),
+        ],
+        None,
+    );
+    let body: HealthResponse = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body.video_mode, VideoMode::Twilio);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_json_errors() {
+    let app = spawn_app();
+    let response = app
+        .client
+        .get(format!("{}/no/such/page", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(error_code(response).await, "not_found");
+
+    let response = app
+        .client
+        .post(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(error_code(response).await, "method_not_allowed");
+}

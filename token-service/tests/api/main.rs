@@ -1,0 +1,4 @@
+mod binary;
+mod health_check;
+mod helpers;
+mod static_files;

@@ -1,0 +1,18 @@
+//! Set-up, build and test steps behind the README's two commands.
+
+pub mod budget;
+pub mod run;
+pub mod spa;
+pub mod steps;
+pub mod test;
+pub mod tools;
+
+use std::path::PathBuf;
+
+/// The workspace root, wherever `cargo xtask` was started from.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}

@@ -1,0 +1,13 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => xtask::run::run(&args[1..]),
+        Some("test") => xtask::test::test(),
+        _ => {
+            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! `cargo xtask run`: set up, build, then serve Hearth on one port.
+
+use crate::spa::{self, SETUP_STEPS};
+use crate::steps::{run_command, Progress};
+use std::process::{Command, ExitCode};
+
+pub fn run(service_args: &[String]) -> ExitCode {
+    let mut progress = Progress::new(SETUP_STEPS.len() + 3);
+    for (title, step) in SETUP_STEPS {
+        progress.step(title);
+        if let Err(err) = step() {
+            return fail(&err);
+        }
+    }
+    progress.step("Build the SPA (release)");
+    if let Err(err) = spa::build_release() {
+        return fail(&err);
+    }
+    progress.step("Build the token service (release)");
+    if let Err(err) = run_command(Command::new("cargo").args([
+        "build",
+        "--release",
+        "--quiet",
+        "--package",
+        "token-service",
+    ])) {
+        return fail(&err);
+    }
+    progress.step("Start the token service, serving the SPA (Ctrl-C stops it)");
+    serve(service_args)
+}
+
+fn serve(service_args: &[String]) -> ExitCode {
+    let root = crate::repo_root();
+    let mut child = match Command::new(root.join("target/release/token-service"))
+        .arg("--static-dir")
+        .arg(root.join("dist"))
+        .args(service_args)
+        .current_dir(&root)
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => return fail(&format!("could not start the token service: {err}")),
+    };
+    // The terminal sends Ctrl-C to the service too; this covers a SIGTERM or
+    // SIGINT sent to this process alone, so the service never outlives us.
+    let pid = child.id().to_string();
+    let forwarded = ctrlc::set_handler(move || {
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    });
+    if let Err(err) = forwarded {
+        eprintln!("warning: Ctrl-C will not be forwarded to the service: {err}");
+    }
+    match child.wait() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => fail(&format!("the token service stopped: {status}")),
+        Err(err) => fail(&format!("lost the token service: {err}")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("\nxtask run: {message}");
+    ExitCode::FAILURE
+}

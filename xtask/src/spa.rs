@@ -1,0 +1,36 @@
+//! Setting up and building the SPA: shared by `run` and `test`.
+
+use crate::steps::{run_command, Step, StepResult};
+use crate::tools;
+use std::process::Command;
+
+/// The installs both commands need, in order, with their progress titles.
+pub const SETUP_STEPS: [Step; 4] = [
+    (
+        "Rust target wasm32-unknown-unknown",
+        tools::ensure_wasm_target,
+    ),
+    ("trunk", tools::ensure_trunk),
+    (
+        "wasm-bindgen-cli (the version in Cargo.lock)",
+        tools::ensure_wasm_bindgen,
+    ),
+    (
+        "npm packages (twilio-video SDK)",
+        tools::ensure_npm_packages,
+    ),
+];
+
+/// `trunk build --release` into `dist/`, offline, with the tools on PATH and
+/// npm's binaryen (`node_modules/.bin/wasm-opt`) ahead of any other.
+pub fn build_release() -> StepResult {
+    let npm_bin = crate::repo_root().join("node_modules/.bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(std::iter::once(npm_bin).chain(std::env::split_paths(&path)))
+        .map_err(|err| format!("cannot build PATH: {err}"))?;
+    run_command(
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .env("PATH", path),
+    )
+}

@@ -1,0 +1,97 @@
+//! `cargo xtask test`: every check CI runs, in one command, ending with one
+//! summary line.
+
+use crate::budget;
+use crate::spa::{self, SETUP_STEPS};
+use crate::steps::{run_command, Progress, Step, StepResult};
+use crate::tools;
+use std::process::{Command, ExitCode};
+
+fn cargo(args: &[&str]) -> StepResult {
+    run_command(Command::new("cargo").args(args))
+}
+
+fn fmt() -> StepResult {
+    cargo(&["fmt", "--all", "--check"])
+}
+
+fn clippy_host() -> StepResult {
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])
+}
+
+fn clippy_wasm() -> StepResult {
+    cargo(&[
+        "clippy",
+        "--package",
+        "hearth-frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])
+}
+
+fn unit_and_integration() -> StepResult {
+    cargo(&["test", "--workspace", "--exclude", "e2e"])
+}
+
+fn size_budget() -> StepResult {
+    let sizes = budget::measure(&crate::repo_root().join("dist"))
+        .map_err(|err| format!("cannot read dist/: {err}"))?;
+    println!(
+        "{:<44} {:>10} {:>10}",
+        "first-paint asset", "bytes", "gzipped"
+    );
+    for size in &sizes {
+        println!("{:<44} {:>10} {:>10}", size.name, size.raw, size.gzipped);
+    }
+    let total = budget::check(&sizes)?;
+    println!(
+        "first-paint total: {total} bytes gzipped of a {} budget ({:.0}%)",
+        budget::BUDGET_BYTES,
+        total as f64 * 100.0 / budget::BUDGET_BYTES as f64
+    );
+    Ok(())
+}
+
+fn end_to_end() -> StepResult {
+    cargo(&["test", "--package", "e2e", "--", "--test-threads=1"])
+}
+
+pub fn test() -> ExitCode {
+    let checks: [Step; 8] = [
+        ("Chromium and chromedriver (Debian)", tools::ensure_chromium),
+        ("cargo fmt --check", fmt),
+        ("clippy -D warnings (host)", clippy_host),
+        ("clippy -D warnings (wasm32)", clippy_wasm),
+        ("unit and integration tests", unit_and_integration),
+        ("Trunk release build", spa::build_release),
+        ("first-paint size budget", size_budget),
+        ("browser end-to-end tests", end_to_end),
+    ];
+    let steps: Vec<_> = SETUP_STEPS.into_iter().chain(checks).collect();
+    let mut progress = Progress::new(steps.len());
+    let mut passed = 0;
+    for (title, step) in &steps {
+        progress.step(title);
+        if let Err(err) = step() {
+            eprintln!("\nxtask test: step \"{title}\" failed: {err}");
+            println!(
+                "summary: {passed} passed, 1 failed, {} skipped",
+                steps.len() - passed - 1
+            );
+            return ExitCode::FAILURE;
+        }
+        passed += 1;
+    }
+    println!("\nsummary: {passed} passed, 0 failed");
+    ExitCode::SUCCESS
+}
