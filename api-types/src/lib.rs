@@ -55,6 +55,114 @@ pub struct ClientConfig {
     pub api_base_url: String,
 }
 
+/// Who a participant is in a visit. The service puts it in front of every
+/// video identity (`patient.…`), so every client can tell roles apart
+/// without names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Patient,
+    /// An interpreter or relative, invited by the clinician.
+    Guest,
+    /// The clinician.
+    Provider,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Patient, Role::Guest, Role::Provider];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Patient => "patient",
+            Role::Guest => "guest",
+            Role::Provider => "provider",
+        }
+    }
+
+    /// Reads the role from an identity such as `patient.k3j9…`.
+    pub fn from_identity(identity: &str) -> Option<Role> {
+        let (prefix, rest) = identity.split_once('.')?;
+        if rest.is_empty() {
+            return None;
+        }
+        Role::ALL.into_iter().find(|role| role.as_str() == prefix)
+    }
+}
+
+/// `POST /api/session`: a clinician signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A clinician session. Send `token` as `Authorization: Bearer …`, and call
+/// `POST /api/session/refresh` before `expires_at` to keep it alive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionResponse {
+    pub token: String,
+    /// Unix seconds when the token stops working unless refreshed (idle limit).
+    pub expires_at: u64,
+    /// Unix seconds after which no refresh extends the session.
+    pub absolute_expires_at: u64,
+    pub clinician: ClinicianInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicianInfo {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// `POST /api/visits`. The patient's name is checked for length and never
+/// stored, signed or logged by the service: only the clinician's browser keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVisitRequest {
+    #[serde(default)]
+    pub patient_name: Option<String>,
+    /// Unix seconds; defaults to now.
+    #[serde(default)]
+    pub starts_at: Option<u64>,
+    /// Defaults to 30 minutes.
+    #[serde(default)]
+    pub length_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateVisitResponse {
+    pub visit_id: String,
+    pub patient_invite: String,
+    pub guest_invite: String,
+    pub starts_at: u64,
+    pub length_minutes: u32,
+    /// Unix seconds: both invites work from here…
+    pub invites_valid_from: u64,
+    /// …until here.
+    pub invites_expire_at: u64,
+}
+
+/// `POST /api/token`: either an invite, or (with a clinician session) a visit id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[serde(default)]
+    pub invite: Option<String>,
+    #[serde(default)]
+    pub visit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub token: String,
+    pub backend: VideoMode,
+    pub room: String,
+    pub identity: String,
+    pub role: Role,
+    pub expires_at: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,8 +191,42 @@ mod tests {
     }
 
     #[test]
+    fn roles_are_read_from_identity_prefixes() {
+        assert_eq!(Role::from_identity("patient.k3j9"), Some(Role::Patient));
+        assert_eq!(Role::from_identity("provider.c-12"), Some(Role::Provider));
+        assert_eq!(Role::from_identity("guest.x"), Some(Role::Guest));
+        assert_eq!(Role::from_identity("guest."), None);
+        assert_eq!(Role::from_identity("patientk3j9"), None);
+        assert_eq!(Role::from_identity("doctor.x"), None);
+        assert_eq!(Role::from_identity(""), None);
+    }
+
+    #[test]
     fn client_config_refuses_misspelt_fields() {
         let err = serde_json::from_str::<ClientConfig>(r#"{"apiBaseUrl": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("apiBaseUrl"), "{err}");
+    }
+
+    #[test]
+    fn request_parsers_refuse_garbage_without_panicking() {
+        for input in [
+            "",
+            "{",
+            "null",
+            "[1]",
+            "{\"invite\": 5}",
+            "{\"visit_id\": null, \"x\": 1}",
+            "\u{0}",
+        ] {
+            assert!(
+                serde_json::from_str::<TokenRequest>(input).is_err(),
+                "{input}"
+            );
+            assert!(
+                serde_json::from_str::<SessionRequest>(input).is_err(),
+                "{input}"
+            );
+        }
+        assert!(serde_json::from_str::<CreateVisitRequest>("{}").is_ok());
     }
 }

@@ -2,7 +2,7 @@
 //! needs an edited `.env`.
 
 use crate::settings::Settings;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -17,18 +17,28 @@ pub struct Cli {
     /// Also serve the built SPA from this folder, so one port is enough (overrides STATIC_DIR).
     #[arg(long)]
     pub static_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a password from stdin and print its argon2id hash, for CLINICIANS_FILE.
+    HashPassword,
+    /// Print a new random signing key, for SESSION_SIGNING_KEY or INVITE_SIGNING_KEY.
+    GenerateKey,
 }
 
 impl Cli {
-    pub fn apply_to(self, mut settings: Settings) -> Settings {
-        if let Some(host) = self.host {
-            settings.host = host;
+    pub fn apply_to(&self, mut settings: Settings) -> Settings {
+        if let Some(host) = &self.host {
+            settings.host.clone_from(host);
         }
         if let Some(port) = self.port {
             settings.port = port;
         }
-        if let Some(dir) = self.static_dir {
-            settings.static_dir = Some(dir);
+        if let Some(dir) = &self.static_dir {
+            settings.static_dir = Some(dir.clone());
         }
         settings
     }

@@ -7,6 +7,6 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(HealthResponse {
         status: "ok".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        video_mode: state.video_mode,
+        video_mode: state.video_mode(),
     })
 }

@@ -1,8 +1,18 @@
 //! Hearth's token service: a small, stateless actix-web application.
 
+pub mod accounts;
+mod audit;
+pub mod auth;
 pub mod cli;
 pub mod error;
 mod health;
+pub mod ids;
+pub mod rate_limit;
+mod sessions;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod tokens;
+pub mod twilio;
+pub mod video_tokens;
+pub mod visits;

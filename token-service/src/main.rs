@@ -1,26 +1,72 @@
 use clap::Parser;
-use token_service::{cli::Cli, settings::Settings, startup::Application, telemetry};
+use std::io::BufRead;
+use std::process::ExitCode;
+use token_service::cli::{Cli, Command};
+use token_service::{accounts, settings::Settings, startup::Application, telemetry};
 
 #[actix_web::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Command::HashPassword) => hash_password(),
+        Some(Command::GenerateKey) => {
+            println!("{}", token_service::ids::generate_key());
+            ExitCode::SUCCESS
+        }
+        None => serve(&cli).await,
+    }
+}
+
+fn hash_password() -> ExitCode {
+    let mut password = String::new();
+    if std::io::stdin().lock().read_line(&mut password).is_err() || password.trim_end().is_empty() {
+        eprintln!("token-service: type the password on standard input");
+        return ExitCode::from(2);
+    }
+    println!(
+        "{}",
+        accounts::hash_password(password.trim_end_matches(['\r', '\n']))
+    );
+    ExitCode::SUCCESS
+}
+
+async fn serve(cli: &Cli) -> ExitCode {
     let settings = match Settings::from_env().map(|s| cli.apply_to(s)) {
         Ok(settings) => settings,
         Err(err) => {
             eprintln!("token-service: {err}");
-            return std::process::ExitCode::from(2);
+            return ExitCode::from(2);
         }
     };
     telemetry::init(settings.log_format);
-    let outcome = match Application::build(settings) {
-        Ok(app) => app.run_until_stopped().await,
-        Err(err) => Err(err),
+    let host = settings.host.clone();
+    let serves_spa = settings.static_dir.is_some();
+    let app = match Application::build(settings) {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("token-service: {err}");
+            return ExitCode::from(2);
+        }
     };
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    if serves_spa {
+        let base = format!("http://{host}:{}", app.port());
+        println!("\nHearth is running at {base}/");
+        println!("  Clinician sign-in: {base}/#/provider");
+        if let Some(demo) = app.demo_login() {
+            println!(
+                "  Demo clinician:    username {}  password {}",
+                demo.username, demo.password
+            );
+        }
+        println!(
+            "  To make a patient link: sign in, then create a visit; copy its patient link.\n"
+        );
+    }
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "token service stopped with an error");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

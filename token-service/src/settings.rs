@@ -3,7 +3,9 @@
 //! naming the variable instead of failing on the first request.
 
 use api_types::VideoMode;
-use secrecy::SecretString;
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub const DEFAULT_HOST: &str = "127.0.0.1";
@@ -17,7 +19,37 @@ pub struct Settings {
     /// A built SPA (`dist/`) to serve beside the API, for single-port runs.
     pub static_dir: Option<PathBuf>,
     pub video: VideoSettings,
+    /// Exact origins (`https://clinic.example`) allowed to call the API cross-origin.
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` is believed when keying rate limits.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `None` in built-in mode means: generate keys at start-up.
+    pub session_key: Option<SecretSlice<u8>>,
+    pub invite_key: Option<SecretSlice<u8>>,
+    /// A TOML file of clinician accounts; `None` in built-in mode means a demo account.
+    pub clinicians_file: Option<PathBuf>,
+    pub lifetimes: Lifetimes,
 }
+
+/// How long sessions and invites last, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// A session ends this long after sign-in, however often refreshed.
+    pub session_absolute: u64,
+    /// A session not refreshed for this long stops working.
+    pub session_idle: u64,
+    /// Invites work from this long before the visit starts…
+    pub invite_early: u64,
+    /// …until this long after it is due to end.
+    pub invite_grace: u64,
+}
+
+/// Twilio refuses access tokens that live longer than a day (error 20157), and
+/// no lifetime here needs more.
+pub const MAX_TTL_SECONDS: u64 = 86_400;
+
+/// Signing keys must hold at least this many random bytes.
+pub const MIN_KEY_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -101,6 +133,64 @@ impl Settings {
         };
         let static_dir = var("STATIC_DIR").map(PathBuf::from);
         let video = video_settings(TWILIO_VARIABLES.map(var))?;
+        let allowed_origins = list(var("ALLOWED_ORIGINS"))
+            .into_iter()
+            .map(|origin| parse_origin(&origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        if allowed_origins.is_empty() && video.mode() == VideoMode::Twilio {
+            return Err(SettingsError::new(
+                "ALLOWED_ORIGINS",
+                "must list the clinic's SPA origins (such as https://visit.clinic.example) in Twilio mode",
+            ));
+        }
+        let trusted_proxies = list(var("TRUSTED_PROXIES"))
+            .into_iter()
+            .map(|ip| {
+                ip.parse().map_err(|_| {
+                    SettingsError::new("TRUSTED_PROXIES", format!("{ip:?} is not an IP address"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let session_key = var("SESSION_SIGNING_KEY")
+            .map(|v| parse_key("SESSION_SIGNING_KEY", &v))
+            .transpose()?;
+        let invite_key = var("INVITE_SIGNING_KEY")
+            .map(|v| parse_key("INVITE_SIGNING_KEY", &v))
+            .transpose()?;
+        match (&session_key, &invite_key) {
+            (Some(session), Some(invite)) if session.expose_secret() == invite.expose_secret() => {
+                return Err(SettingsError::new(
+                    "INVITE_SIGNING_KEY",
+                    "must differ from SESSION_SIGNING_KEY",
+                ))
+            }
+            (None, _) if video.mode() == VideoMode::Twilio => {
+                return Err(SettingsError::new("SESSION_SIGNING_KEY", MISSING_KEY))
+            }
+            (_, None) if video.mode() == VideoMode::Twilio => {
+                return Err(SettingsError::new("INVITE_SIGNING_KEY", MISSING_KEY))
+            }
+            _ => {}
+        }
+        let clinicians_file = var("CLINICIANS_FILE").map(PathBuf::from);
+        if clinicians_file.is_none() && video.mode() == VideoMode::Twilio {
+            return Err(SettingsError::new(
+                "CLINICIANS_FILE",
+                "must name the clinician accounts file in Twilio mode (see `token-service hash-password`)",
+            ));
+        }
+        let lifetimes = Lifetimes {
+            session_absolute: seconds(&var, "SESSION_TTL_SECONDS", 12 * 3600)?,
+            session_idle: seconds(&var, "SESSION_IDLE_SECONDS", 30 * 60)?,
+            invite_early: seconds(&var, "INVITE_EARLY_SECONDS", 30 * 60)?,
+            invite_grace: seconds(&var, "INVITE_GRACE_SECONDS", 2 * 3600)?,
+        };
+        if lifetimes.session_idle > lifetimes.session_absolute {
+            return Err(SettingsError::new(
+                "SESSION_IDLE_SECONDS",
+                "must not be longer than SESSION_TTL_SECONDS",
+            ));
+        }
 
         Ok(Self {
             host,
@@ -108,7 +198,96 @@ impl Settings {
             log_format,
             static_dir,
             video,
+            allowed_origins,
+            trusted_proxies,
+            session_key,
+            invite_key,
+            clinicians_file,
+            lifetimes,
         })
+    }
+}
+
+const MISSING_KEY: &str = "must be set in Twilio mode, the same on every copy of the service \
+     (make one with `token-service generate-key`)";
+
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An origin is exactly `scheme://host[:port]`, compared byte for byte with
+/// the browser's `Origin` header, so anything else would never match.
+fn parse_origin(origin: &str) -> Result<String, SettingsError> {
+    let invalid = || {
+        SettingsError::new(
+            "ALLOWED_ORIGINS",
+            format!("{origin:?} is not an origin like https://visit.clinic.example (no path, no trailing slash)"),
+        )
+    };
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(invalid)?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if host_ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// Keys are base64 (standard or URL-safe, padding optional) of at least
+/// [`MIN_KEY_BYTES`] random bytes.
+fn parse_key(variable: &str, value: &str) -> Result<SecretSlice<u8>, SettingsError> {
+    let value = value.trim().trim_end_matches('=');
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(value)
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value))
+        .map_err(|_| {
+            SettingsError::new(
+                variable,
+                "is not base64 (make one with `token-service generate-key`)",
+            )
+        })?;
+    if bytes.len() < MIN_KEY_BYTES {
+        return Err(SettingsError::new(
+            variable,
+            format!(
+                "holds {} bytes; at least {MIN_KEY_BYTES} random bytes are required",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(SecretSlice::from(bytes))
+}
+
+fn seconds(
+    var: &impl Fn(&str) -> Option<String>,
+    variable: &str,
+    default: u64,
+) -> Result<u64, SettingsError> {
+    let Some(raw) = var(variable) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(0) | Err(_) => Err(SettingsError::new(
+            variable,
+            format!("{raw:?} is not a positive number of seconds"),
+        )),
+        Ok(value) if value > MAX_TTL_SECONDS => Err(SettingsError::new(
+            variable,
+            format!("{value} is over the maximum of {MAX_TTL_SECONDS} seconds"),
+        )),
+        Ok(value) => Ok(value),
     }
 }
 
@@ -212,15 +391,132 @@ mod tests {
         );
     }
 
-    #[test]
-    fn all_three_twilio_variables_select_twilio() {
-        let s = settings(&[
+    /// 32 bytes, base64.
+    const KEY_A: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const KEY_B: &str = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
+
+    fn twilio(extra: &[(&'static str, &'static str)]) -> Result<Settings, SettingsError> {
+        let mut vars = vec![
             ("TWILIO_ACCOUNT_SID", SID),
             ("TWILIO_API_KEY", KEY),
             ("TWILIO_API_SECRET", "s3cret"),
-        ])
-        .unwrap();
+            ("ALLOWED_ORIGINS", "https://visit.clinic.example"),
+            ("SESSION_SIGNING_KEY", KEY_A),
+            ("INVITE_SIGNING_KEY", KEY_B),
+            ("CLINICIANS_FILE", "/etc/hearth/clinicians.toml"),
+        ];
+        for (name, value) in extra {
+            vars.retain(|(n, _)| n != name);
+            vars.push((name, value));
+        }
+        settings(&vars)
+    }
+
+    #[test]
+    fn all_three_twilio_variables_select_twilio() {
+        let s = twilio(&[]).unwrap();
         assert_eq!(s.video.mode(), VideoMode::Twilio);
+        assert_eq!(s.allowed_origins, ["https://visit.clinic.example"]);
+        assert_eq!(s.session_key.unwrap().expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn twilio_mode_refuses_to_start_without_origins_keys_or_accounts() {
+        assert_eq!(
+            twilio(&[("ALLOWED_ORIGINS", "")]).unwrap_err().variable,
+            "ALLOWED_ORIGINS"
+        );
+        assert_eq!(
+            twilio(&[("SESSION_SIGNING_KEY", "")]).unwrap_err().variable,
+            "SESSION_SIGNING_KEY"
+        );
+        assert_eq!(
+            twilio(&[("INVITE_SIGNING_KEY", "")]).unwrap_err().variable,
+            "INVITE_SIGNING_KEY"
+        );
+        assert_eq!(
+            twilio(&[("CLINICIANS_FILE", "")]).unwrap_err().variable,
+            "CLINICIANS_FILE"
+        );
+    }
+
+    #[test]
+    fn short_or_shared_keys_refuse_to_start() {
+        // 31 bytes.
+        let short = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg";
+        let err = twilio(&[("SESSION_SIGNING_KEY", short)]).unwrap_err();
+        assert_eq!(err.variable, "SESSION_SIGNING_KEY");
+        assert!(err.problem.contains("31 bytes"), "{}", err.problem);
+        assert_eq!(
+            twilio(&[("INVITE_SIGNING_KEY", "not base64!")])
+                .unwrap_err()
+                .variable,
+            "INVITE_SIGNING_KEY"
+        );
+        assert_eq!(
+            twilio(&[("INVITE_SIGNING_KEY", KEY_A)])
+                .unwrap_err()
+                .variable,
+            "INVITE_SIGNING_KEY"
+        );
+    }
+
+    #[test]
+    fn lifetimes_over_the_maximum_refuse_to_start() {
+        let err = settings(&[("SESSION_TTL_SECONDS", "86401")]).unwrap_err();
+        assert_eq!(err.variable, "SESSION_TTL_SECONDS");
+        assert_eq!(
+            settings(&[("INVITE_GRACE_SECONDS", "0")])
+                .unwrap_err()
+                .variable,
+            "INVITE_GRACE_SECONDS"
+        );
+        let err = settings(&[
+            ("SESSION_TTL_SECONDS", "600"),
+            ("SESSION_IDLE_SECONDS", "900"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "SESSION_IDLE_SECONDS");
+        let s = settings(&[("INVITE_EARLY_SECONDS", "60")]).unwrap();
+        assert_eq!(s.lifetimes.invite_early, 60);
+        assert_eq!(s.lifetimes.session_absolute, 12 * 3600);
+    }
+
+    #[test]
+    fn origins_must_be_exact_origins() {
+        let s = settings(&[(
+            "ALLOWED_ORIGINS",
+            "https://a.example, http://localhost:8080",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.allowed_origins,
+            ["https://a.example", "http://localhost:8080"]
+        );
+        for bad in [
+            "https://a.example/",
+            "a.example",
+            "https://a.example/path",
+            "*",
+        ] {
+            assert_eq!(
+                settings(&[("ALLOWED_ORIGINS", bad)]).unwrap_err().variable,
+                "ALLOWED_ORIGINS",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_ip_addresses() {
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.1, ::1")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(
+            settings(&[("TRUSTED_PROXIES", "proxy")])
+                .unwrap_err()
+                .variable,
+            "TRUSTED_PROXIES"
+        );
     }
 
     #[test]
@@ -233,14 +529,10 @@ mod tests {
 
     #[test]
     fn malformed_sids_name_the_variable() {
-        let with = |sid: &str, key: &str| {
-            settings(&[
-                ("TWILIO_ACCOUNT_SID", sid),
-                ("TWILIO_API_KEY", key),
-                ("TWILIO_API_SECRET", "x"),
-            ])
-            .unwrap_err()
-            .variable
+        let with = |sid: &'static str, key: &'static str| {
+            twilio(&[("TWILIO_ACCOUNT_SID", sid), ("TWILIO_API_KEY", key)])
+                .unwrap_err()
+                .variable
         };
         assert_eq!(with("AC123", KEY), "TWILIO_ACCOUNT_SID");
         assert_eq!(with(KEY, KEY), "TWILIO_ACCOUNT_SID");
@@ -255,5 +547,19 @@ mod tests {
     fn empty_values_count_as_unset() {
         let s = settings(&[("TWILIO_ACCOUNT_SID", ""), ("PORT", " ")]).unwrap();
         assert_eq!((s.port, s.video.mode()), (8080, VideoMode::Local));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_values_give_settings_or_a_named_error(value in ".{0,60}", index in 0usize..12) {
+            let names = [
+                "HOST", "PORT", "LOG_FORMAT", "ALLOWED_ORIGINS", "TRUSTED_PROXIES", "SESSION_SIGNING_KEY",
+                "INVITE_SIGNING_KEY", "SESSION_TTL_SECONDS", "SESSION_IDLE_SECONDS", "TWILIO_ACCOUNT_SID",
+                "INVITE_GRACE_SECONDS", "INVITE_EARLY_SECONDS",
+            ];
+            if let Err(err) = settings(&[(names[index], value.as_str())]) {
+                proptest::prop_assert!(!err.variable.is_empty());
+            }
+        }
     }
 }

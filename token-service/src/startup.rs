@@ -1,70 +1,172 @@
-//! Builds the HTTP server. `configure` is the single route table, shared by
-//! `main` and the tests, so the tests exercise exactly what ships.
+//! Builds the state and the HTTP server. `configure` is the single route
+//! table, shared by `main` and the tests, so the tests exercise what ships.
 
-use crate::{error, health::health, settings::Settings};
+use crate::accounts::{Accounts, DEMO_ID};
+use crate::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
+use crate::error::{self, catch_panics, json_config};
+use crate::ids::{derive_key, VisitIds};
+use crate::settings::{Lifetimes, Settings, SettingsError, VideoSettings};
+use crate::tokens::Signer;
+use crate::{health::health, rate_limit, sessions, video_tokens, visits};
+use actix_cors::Cors;
 use actix_files::Files;
-use actix_web::{dev::Server, middleware::DefaultHeaders, web, App, HttpServer};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::{dev::Server, web, App, HttpServer};
 use api_types::VideoMode;
-use std::{net::TcpListener, path::PathBuf};
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretSlice};
+use std::net::{IpAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Shared, read-only state, built once outside `HttpServer::new`.
 #[derive(Debug)]
 pub struct AppState {
-    pub video_mode: VideoMode,
+    pub video: VideoSettings,
+    pub sessions: Signer,
+    pub invites: Signer,
+    /// Built-in room tokens, checked by the signalling endpoint.
+    pub rooms: Signer,
+    pub visit_ids: VisitIds,
+    pub accounts: Arc<Accounts>,
+    pub lifetimes: Lifetimes,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub limits: rate_limit::RateLimits,
+}
+
+/// The demo clinician made at start-up in built-in mode without accounts.
+#[derive(Debug)]
+pub struct DemoLogin {
+    pub username: &'static str,
+    pub password: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn random_key() -> SecretSlice<u8> {
+    let mut key = vec![0u8; 32];
+    rand::thread_rng().fill_bytes(&mut key);
+    SecretSlice::from(key)
+}
+
+impl AppState {
+    pub fn build(settings: Settings) -> Result<(Self, Option<DemoLogin>), SettingsError> {
+        let (session_key, invite_key) = match (settings.session_key, settings.invite_key) {
+            (Some(session), Some(invite)) => (session, invite),
+            (session, invite) => {
+                tracing::warn!(
+                    "no SESSION_SIGNING_KEY/INVITE_SIGNING_KEY: using keys made at start-up; \
+                     sessions and invites end when the service restarts"
+                );
+                (
+                    session.unwrap_or_else(random_key),
+                    invite.unwrap_or_else(random_key),
+                )
+            }
+        };
+        let (accounts, demo) = match &settings.clinicians_file {
+            Some(path) => (Accounts::load(path)?, None),
+            None => {
+                let password = crate::ids::random_id();
+                let accounts = Accounts::demo(&password);
+                (
+                    accounts,
+                    Some(DemoLogin {
+                        username: DEMO_ID,
+                        password,
+                    }),
+                )
+            }
+        };
+        let invite_key = invite_key.expose_secret();
+        let state = AppState {
+            video: settings.video,
+            sessions: Signer::new(SESSION_AUDIENCE, session_key.expose_secret()),
+            invites: Signer::new(INVITE_AUDIENCE, invite_key),
+            rooms: Signer::new(ROOM_AUDIENCE, &derive_key(invite_key, ROOM_AUDIENCE)),
+            visit_ids: VisitIds::new(derive_key(invite_key, "hearth-visit-id")),
+            accounts: Arc::new(accounts),
+            lifetimes: settings.lifetimes,
+            trusted_proxies: settings.trusted_proxies,
+            limits: rate_limit::RateLimits::default(),
+        };
+        Ok((state, demo))
+    }
+
+    pub fn video_mode(&self) -> VideoMode {
+        self.video.mode()
+    }
 }
 
 pub struct Application {
     port: u16,
+    demo: Option<DemoLogin>,
     server: Server,
 }
 
 impl Application {
-    /// Binds the listener (port 0 picks a free port) and logs where to find us.
-    pub fn build(settings: Settings) -> std::io::Result<Self> {
+    /// Validates what is left of the settings, binds the listener (port 0
+    /// picks a free port) and logs where to find us.
+    pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState {
-            video_mode: settings.video.mode(),
-        });
+        let host = settings.host.clone();
         let static_dir = settings.static_dir.clone();
+        let origins = settings.allowed_origins.clone();
+        let (state, demo) = AppState::build(settings)?;
+        let state = web::Data::new(state);
         tracing::info!(
-            host = %settings.host,
+            host = %host,
             port,
-            video_mode = state.video_mode.as_str(),
+            video_mode = state.video_mode().as_str(),
             "token service listening"
         );
-        if static_dir.is_some() {
-            tracing::info!("open http://{}:{port}/ in a browser", settings.host);
-        }
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(cors(&origins))
                 .wrap(
                     DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer")),
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::REFERRER_POLICY, "no-referrer")),
                 )
                 .configure(|cfg| configure(cfg, state.clone(), static_dir.clone()))
         })
         .listen(listener)?
         .shutdown_timeout(10)
         .run();
-        Ok(Self { port, server })
+        Ok(Self { port, demo, server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The demo sign-in, when the service made one.
+    pub fn demo_login(&self) -> Option<&DemoLogin> {
+        self.demo.as_ref()
+    }
+
     /// Runs until SIGINT or SIGTERM, then drains open requests before returning.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
 
-    /// Consumes the application into its server future, for tests that need
-    /// its handle to stop it.
-    pub fn into_server(self) -> Server {
-        self.server
-    }
+/// Exact-origin CORS for the clinic's SPA hosts; `Vary: Origin` is on by default.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(600)
 }
 
 pub fn configure(
@@ -72,10 +174,21 @@ pub fn configure(
     state: web::Data<AppState>,
     static_dir: Option<PathBuf>,
 ) {
-    cfg.app_data(state).service(
+    cfg.app_data(state).app_data(json_config()).service(
         web::resource("/healthz")
             .route(web::get().to(health))
             .default_service(web::to(error::method_not_allowed)),
+    );
+    cfg.service(
+        web::scope("/api")
+            .wrap(from_fn(catch_panics))
+            .wrap(from_fn(rate_limit::limit))
+            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
+            .service(post_resource("/session").route(web::post().to(sessions::sign_in)))
+            .service(post_resource("/session/refresh").route(web::post().to(sessions::refresh)))
+            .service(post_resource("/visits").route(web::post().to(visits::create_visit)))
+            .service(post_resource("/token").route(web::post().to(video_tokens::mint)))
+            .default_service(web::to(error::not_found)),
     );
     match static_dir {
         Some(dir) => {
@@ -89,4 +202,9 @@ pub fn configure(
             cfg.default_service(web::to(error::not_found));
         }
     }
+}
+
+/// A resource that answers other methods with the JSON 405.
+fn post_resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(error::method_not_allowed))
 }

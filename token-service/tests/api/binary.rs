@@ -1,6 +1,7 @@
 //! The shipped binary: start-up validation and shutdown, as ops meet them.
 
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -44,18 +45,65 @@ async fn malformed_settings_exit_non_zero_naming_the_variable() {
     )
     .await;
     fails_naming(&[("PORT", "http")], "PORT").await;
+    fails_naming(
+        &[("SESSION_SIGNING_KEY", "c2hvcnQ=")],
+        "SESSION_SIGNING_KEY",
+    )
+    .await;
+    fails_naming(&[("SESSION_TTL_SECONDS", "90000")], "SESSION_TTL_SECONDS").await;
+    fails_naming(
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+            ("TWILIO_API_KEY", key),
+            ("TWILIO_API_SECRET", "x"),
+        ],
+        "ALLOWED_ORIGINS",
+    )
+    .await;
+    fails_naming(
+        &[("CLINICIANS_FILE", "/nonexistent/clinicians.toml")],
+        "CLINICIANS_FILE",
+    )
+    .await;
 }
 
 #[tokio::test]
-async fn sigterm_shuts_down_gracefully_with_success() {
+async fn hash_password_prints_an_argon2id_hash_of_stdin() {
+    let mut child = service()
+        .arg("hash-password")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"correct horse battery staple\n")
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    assert!(output.status.success());
+    let hash = String::from_utf8(output.stdout).unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("correct horse"));
+}
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+/// The binary on a free port with JSON logs and `vars`; returns it, its base
+/// URL, and its log lines (collected as they arrive).
+async fn start_binary(vars: &[(&str, &str)]) -> (tokio::process::Child, String, Log) {
     let mut child = service()
         .args(["--port", "0", "--host", "127.0.0.1"])
         .env("LOG_FORMAT", "json")
+        .envs(vars.iter().copied())
         .spawn()
         .unwrap();
+    let log: Log = Arc::default();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let listening = tokio::time::timeout(Duration::from_secs(20), async {
         while let Some(line) = lines.next_line().await.unwrap() {
+            log.lock().unwrap().push(line.clone());
             if line.contains("token service listening") {
                 return line;
             }
@@ -64,10 +112,17 @@ async fn sigterm_shuts_down_gracefully_with_success() {
     })
     .await
     .expect("the service starts within 20 s");
-    let log: serde_json::Value = serde_json::from_str(&listening).expect("JSON log lines");
-    assert_eq!(log["video_mode"], "local");
+    let collector = log.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            collector.lock().unwrap().push(line);
+        }
+    });
+    let listening: serde_json::Value = serde_json::from_str(&listening).expect("JSON log lines");
+    assert_eq!(listening["video_mode"], "local");
+    let base = format!("http://127.0.0.1:{}", listening["port"]);
     // Signal handlers exist once the server runs, which answering proves.
-    let health = format!("http://127.0.0.1:{}/healthz", log["port"]);
+    let health = format!("{base}/healthz");
     tokio::time::timeout(Duration::from_secs(20), async {
         while reqwest::get(&health)
             .await
@@ -79,7 +134,122 @@ async fn sigterm_shuts_down_gracefully_with_success() {
     })
     .await
     .expect("the service answers within 20 s");
+    (child, base, log)
+}
 
+#[tokio::test]
+async fn logs_of_a_full_visit_hold_audit_lines_but_no_names_passwords_or_tokens() {
+    let sentinel = "Zebulon Quxworthy";
+    let password = "audit-test password";
+    let accounts = std::env::temp_dir().join(format!("hearth-audit-{}.toml", std::process::id()));
+    let hash = token_service::accounts::hash_password(password);
+    let entry = format!("[[clinician]]\nid = \"c-audit\"\ndisplay_name = \"Dr Audit\"\npassword_hash = \"{hash}\"\n");
+    std::fs::write(&accounts, entry).unwrap();
+    let (mut child, base, log) =
+        start_binary(&[("CLINICIANS_FILE", accounts.to_str().unwrap())]).await;
+
+    let client = reqwest::Client::new();
+    let post = |path: &str, body: serde_json::Value, bearer: Option<&str>| {
+        let mut request = client.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            request
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let mut secrets = vec![sentinel.to_owned(), password.to_owned(), hash];
+    post(
+        "/api/session",
+        serde_json::json!({"username": "c-audit", "password": sentinel}),
+        None,
+    )
+    .await;
+    let session = post(
+        "/api/session",
+        serde_json::json!({"username": "c-audit", "password": password}),
+        None,
+    )
+    .await;
+    let session = session["token"].as_str().unwrap().to_owned();
+    let visit = post(
+        "/api/visits",
+        serde_json::json!({"patient_name": sentinel}),
+        Some(&session),
+    )
+    .await;
+    let invite = visit["patient_invite"].as_str().unwrap().to_owned();
+    let patient = post("/api/token", serde_json::json!({"invite": invite}), None).await;
+    let visit_id = visit["visit_id"].as_str().unwrap();
+    let clinician = post(
+        "/api/token",
+        serde_json::json!({"visit_id": visit_id}),
+        Some(&session),
+    )
+    .await;
+    post(
+        "/api/token",
+        serde_json::json!({"invite": format!("{invite}x")}),
+        None,
+    )
+    .await;
+    let tokens = [
+        session,
+        invite,
+        visit["guest_invite"].as_str().unwrap().to_owned(),
+        patient["token"].as_str().unwrap().to_owned(),
+        clinician["token"].as_str().unwrap().to_owned(),
+    ];
+    // Neither whole tokens nor their signatures may appear.
+    secrets.extend(
+        tokens
+            .iter()
+            .filter_map(|t| t.rsplit('.').next().map(str::to_owned)),
+    );
+    secrets.extend(tokens);
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _ = child.kill().await;
+    let log = log.lock().unwrap().join("\n");
+    for secret in &secrets {
+        assert!(!log.contains(secret.as_str()), "the logs hold {secret:?}");
+    }
+    let audit: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|entry| entry["target"] == "audit")
+        .collect();
+    let events: Vec<&str> = audit.iter().filter_map(|e| e["event"].as_str()).collect();
+    for expected in ["refused", "sign_in", "invite", "video_token"] {
+        assert!(events.contains(&expected), "no {expected} in {events:?}");
+    }
+    for entry in &audit {
+        for field in [
+            "event",
+            "role",
+            "visit_id",
+            "token_id",
+            "client",
+            "timestamp",
+        ] {
+            assert!(entry.get(field).is_some(), "{field} missing from {entry}");
+        }
+    }
+    let minted = audit.iter().find(|e| e["event"] == "video_token").unwrap();
+    assert_eq!(minted["visit_id"], visit_id);
+    assert_eq!(minted["client"], "127.0.0.1");
+    std::fs::remove_file(accounts).unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully_with_success() {
+    let (mut child, _, _) = start_binary(&[]).await;
     let pid = child.id().unwrap().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -1,4 +1,4 @@
-use crate::helpers::{error_code, spawn_app, spawn_app_with};
+use crate::helpers::{error_code, spawn_app, spawn_twilio_app};
 use api_types::{HealthResponse, VideoMode};
 
 #[tokio::test]
@@ -20,14 +20,7 @@ async fn healthz_reports_status_version_and_local_mode() {
 
 #[tokio::test]
 async fn healthz_reports_twilio_mode_when_credentials_are_set() {
-    let app = spawn_app_with(
-        &[
-            ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
-            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
-            ("TWILIO_API_SECRET", "secret"),
-        ],
-        None,
-    );
+    let app = spawn_twilio_app();
     let body: HealthResponse = app
         .client
         .get(format!("{}/healthz", app.address))

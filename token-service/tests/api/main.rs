@@ -1,4 +1,10 @@
 mod binary;
+mod cors;
+mod errors;
 mod health_check;
 mod helpers;
+mod sessions;
 mod static_files;
+mod twilio_reference;
+mod video_tokens;
+mod visits;

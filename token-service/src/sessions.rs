@@ -1,0 +1,110 @@
+//! Clinician sign-in and session refresh.
+
+use crate::auth::{ClinicianSession, SessionExtra};
+use crate::error::json_response_error;
+use crate::rate_limit::client_ip;
+use crate::startup::AppState;
+use crate::tokens::{now, Claims};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use api_types::{ClinicianInfo, Role, SessionRequest, SessionResponse};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown user and wrong password look the same from outside.
+    #[error("That username and password do not match an account.")]
+    InvalidCredentials,
+    #[error("Sign-in is busy. Please try again.")]
+    Busy,
+}
+
+impl SignInError {
+    fn status(&self) -> StatusCode {
+        match self {
+            SignInError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            SignInError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            SignInError::InvalidCredentials => "invalid_credentials",
+            SignInError::Busy => "unavailable",
+        }
+    }
+}
+
+json_response_error!(SignInError);
+
+/// `POST /api/session`.
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SessionRequest>,
+) -> Result<HttpResponse, SignInError> {
+    let client = client_ip(&req, &state.trusted_proxies);
+    let SessionRequest { username, password } = body.into_inner();
+    let accounts = state.accounts.clone();
+    // Argon2 takes tens of milliseconds: keep it off the async workers.
+    let verified = web::block(move || accounts.verify(&username, &password))
+        .await
+        .map_err(|_| SignInError::Busy)?;
+    let Some(clinician) = verified else {
+        crate::audit::refused("invalid_credentials", None, client);
+        return Err(SignInError::InvalidCredentials);
+    };
+    let now = now();
+    let response = issue(
+        &state,
+        clinician,
+        now,
+        now + state.lifetimes.session_absolute,
+    );
+    crate::audit::signed_in(&response.1, client);
+    Ok(HttpResponse::Ok().json(response.0))
+}
+
+/// `POST /api/session/refresh`: a fresh idle window, never past the absolute end.
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: ClinicianSession,
+) -> Result<HttpResponse, crate::auth::AuthError> {
+    let Some(clinician) = state.accounts.info(session.clinician_id()) else {
+        return Err(crate::auth::AuthError::Invalid);
+    };
+    let (response, token_id) = issue(&state, clinician, now(), session.0.extra.max_exp);
+    crate::audit::minted(
+        "session_refreshed",
+        Role::Provider,
+        None,
+        &token_id,
+        client_ip(&req, &state.trusted_proxies),
+    );
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// A session token valid for the idle window, capped at `max_exp`; also returns its id.
+fn issue(
+    state: &AppState,
+    clinician: ClinicianInfo,
+    now: u64,
+    max_exp: u64,
+) -> (SessionResponse, String) {
+    let expires_at = (now + state.lifetimes.session_idle).min(max_exp);
+    let registered = state
+        .sessions
+        .registered(&clinician.id, now, now, expires_at);
+    let token_id = registered.jti.clone();
+    let token = state.sessions.sign(&Claims {
+        registered,
+        extra: SessionExtra { max_exp },
+    });
+    let response = SessionResponse {
+        token,
+        expires_at,
+        absolute_expires_at: max_exp,
+        clinician,
+    };
+    (response, token_id)
+}

@@ -1,0 +1,194 @@
+//! Creating visits and their signed invite links. Nothing is stored: the
+//! visit id and the invites carry all the service needs later.
+
+use crate::auth::ClinicianSession;
+use crate::error::json_response_error;
+use crate::rate_limit::client_ip;
+use crate::settings::Lifetimes;
+use crate::startup::AppState;
+use crate::tokens::{now, Claims};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use api_types::{CreateVisitRequest, CreateVisitResponse, Role};
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
+pub const MAX_LENGTH_MINUTES: u32 = 8 * 60;
+pub const MAX_NAME_CHARS: usize = 100;
+/// Visits can be booked up to this far ahead.
+pub const MAX_DAYS_AHEAD: u64 = 90;
+
+/// What an invite says beyond the registered claims (`sub` = visit id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteExtra {
+    pub role: Role,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VisitError {
+    #[error("The patient's name can be at most {MAX_NAME_CHARS} characters.")]
+    NameTooLong,
+    #[error("A visit lasts from 1 to {MAX_LENGTH_MINUTES} minutes.")]
+    BadLength,
+    #[error("That start time is already over; choose a later one.")]
+    AlreadyOver,
+    #[error("Visits can be booked at most {MAX_DAYS_AHEAD} days ahead.")]
+    TooFarAhead,
+}
+
+impl VisitError {
+    fn status(&self) -> StatusCode {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            VisitError::NameTooLong => "patient_name_too_long",
+            VisitError::BadLength => "invalid_length",
+            VisitError::AlreadyOver => "visit_over",
+            VisitError::TooFarAhead => "visit_too_far_ahead",
+        }
+    }
+}
+
+json_response_error!(VisitError);
+
+/// When a visit happens and when its invites work (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub starts_at: u64,
+    pub length_minutes: u32,
+    pub valid_from: u64,
+    pub expires_at: u64,
+}
+
+/// Checks a request and works out the invites' window (pure).
+pub fn schedule(
+    request: &CreateVisitRequest,
+    lifetimes: &Lifetimes,
+    now: u64,
+) -> Result<Schedule, VisitError> {
+    if request
+        .patient_name
+        .as_deref()
+        .is_some_and(|name| name.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(VisitError::NameTooLong);
+    }
+    let length_minutes = request.length_minutes.unwrap_or(DEFAULT_LENGTH_MINUTES);
+    if !(1..=MAX_LENGTH_MINUTES).contains(&length_minutes) {
+        return Err(VisitError::BadLength);
+    }
+    let starts_at = request.starts_at.unwrap_or(now);
+    if starts_at > now + MAX_DAYS_AHEAD * 86_400 {
+        return Err(VisitError::TooFarAhead);
+    }
+    let expires_at = starts_at + u64::from(length_minutes) * 60 + lifetimes.invite_grace;
+    if expires_at <= now {
+        return Err(VisitError::AlreadyOver);
+    }
+    Ok(Schedule {
+        starts_at,
+        length_minutes,
+        valid_from: starts_at.saturating_sub(lifetimes.invite_early),
+        expires_at,
+    })
+}
+
+/// `POST /api/visits` (clinicians only).
+pub async fn create_visit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: ClinicianSession,
+    body: web::Json<CreateVisitRequest>,
+) -> Result<HttpResponse, VisitError> {
+    let client = client_ip(&req, &state.trusted_proxies);
+    let now = now();
+    let schedule = schedule(&body, &state.lifetimes, now).inspect_err(|err| {
+        crate::audit::refused(err.code(), None, client);
+    })?;
+    let visit_id = state.visit_ids.create(session.clinician_id());
+    let invite = |role: Role| {
+        let registered =
+            state
+                .invites
+                .registered(&visit_id, now, schedule.valid_from, schedule.expires_at);
+        crate::audit::minted("invite", role, Some(&visit_id), &registered.jti, client);
+        state.invites.sign(&Claims {
+            registered,
+            extra: InviteExtra { role },
+        })
+    };
+    let response = CreateVisitResponse {
+        patient_invite: invite(Role::Patient),
+        guest_invite: invite(Role::Guest),
+        visit_id: visit_id.clone(),
+        starts_at: schedule.starts_at,
+        length_minutes: schedule.length_minutes,
+        invites_valid_from: schedule.valid_from,
+        invites_expire_at: schedule.expires_at,
+    };
+    Ok(HttpResponse::Ok().json(response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIFETIMES: Lifetimes = Lifetimes {
+        session_absolute: 43_200,
+        session_idle: 1_800,
+        invite_early: 1_800,
+        invite_grace: 7_200,
+    };
+    const NOW: u64 = 1_800_000_000;
+
+    fn request(starts_at: Option<u64>, length_minutes: Option<u32>) -> CreateVisitRequest {
+        CreateVisitRequest {
+            patient_name: None,
+            starts_at,
+            length_minutes,
+        }
+    }
+
+    #[test]
+    fn invites_run_from_half_an_hour_before_to_two_hours_after() {
+        let s = schedule(&request(Some(NOW + 3_600), Some(20)), &LIFETIMES, NOW).unwrap();
+        assert_eq!(s.valid_from, NOW + 3_600 - 1_800);
+        assert_eq!(s.expires_at, NOW + 3_600 + 20 * 60 + 7_200);
+    }
+
+    #[test]
+    fn defaults_are_now_and_thirty_minutes() {
+        let s = schedule(&request(None, None), &LIFETIMES, NOW).unwrap();
+        assert_eq!((s.starts_at, s.length_minutes), (NOW, 30));
+    }
+
+    #[test]
+    fn bad_requests_are_refused_with_a_reason() {
+        assert_eq!(
+            schedule(&request(None, Some(0)), &LIFETIMES, NOW),
+            Err(VisitError::BadLength)
+        );
+        assert_eq!(
+            schedule(&request(None, Some(481)), &LIFETIMES, NOW),
+            Err(VisitError::BadLength)
+        );
+        assert_eq!(
+            schedule(&request(Some(NOW - 20_000), Some(30)), &LIFETIMES, NOW),
+            Err(VisitError::AlreadyOver)
+        );
+        assert_eq!(
+            schedule(&request(Some(NOW + 91 * 86_400), None), &LIFETIMES, NOW),
+            Err(VisitError::TooFarAhead)
+        );
+        let long_name = CreateVisitRequest {
+            patient_name: Some("x".repeat(101)),
+            ..request(None, None)
+        };
+        assert_eq!(
+            schedule(&long_name, &LIFETIMES, NOW),
+            Err(VisitError::NameTooLong)
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! `POST /api/token`, with the invite test matrix.
+
+use crate::helpers::{
+    assert_error, spawn_app, spawn_twilio_app, TestApp, CLINICIAN_ONE, CLINICIAN_TWO, INVITE_KEY,
+};
+use api_types::{Role, TokenResponse, VideoMode};
+use base64::Engine;
+use serde_json::{json, Value};
+use token_service::auth::INVITE_AUDIENCE;
+use token_service::tokens::{now, Claims, Signer};
+use token_service::visits::InviteExtra;
+
+async fn token_for(app: &TestApp, body: Value, bearer: Option<&str>) -> TokenResponse {
+    let response = app.post("/api/token", &body, bearer).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    response.json().await.unwrap()
+}
+
+fn invite_signer() -> Signer {
+    let key = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(INVITE_KEY)
+        .unwrap();
+    Signer::new(INVITE_AUDIENCE, &key)
+}
+
+fn forged_invite(visit_id: &str, nbf: u64, exp: u64) -> String {
+    let signer = invite_signer();
+    signer.sign(&Claims {
+        registered: signer.registered(visit_id, now(), nbf, exp),
+        extra: InviteExtra {
+            role: Role::Patient,
+        },
+    })
+}
+
+#[tokio::test]
+async fn invites_and_sessions_get_room_scoped_tokens_with_opaque_identities() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+
+    let patient = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
+    assert_eq!(
+        (patient.backend, patient.role),
+        (VideoMode::Local, Role::Patient)
+    );
+    assert_eq!(patient.room, visit.visit_id);
+    assert!(patient.identity.starts_with("patient."));
+    let again = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
+    assert_eq!(
+        again.identity, patient.identity,
+        "one patient identity per invite"
+    );
+    assert!(patient.expires_at <= visit.invites_expire_at);
+
+    let guest = token_for(&app, json!({"invite": visit.guest_invite}), None).await;
+    let other_guest = token_for(&app, json!({"invite": visit.guest_invite}), None).await;
+    assert_eq!(guest.role, Role::Guest);
+    assert_ne!(
+        guest.identity, other_guest.identity,
+        "each guest is someone else"
+    );
+
+    let clinician = token_for(
+        &app,
+        json!({"visit_id": visit.visit_id}),
+        Some(&session.token),
+    )
+    .await;
+    assert_eq!(clinician.identity, "provider.c-one");
+    assert_eq!(clinician.room, visit.visit_id);
+}
+
+#[tokio::test]
+async fn twilio_mode_mints_twilio_tokens_for_the_room() {
+    let app = spawn_twilio_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let token = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
+    assert_eq!(token.backend, VideoMode::Twilio);
+    let payload = token.token.split('.').nth(1).unwrap();
+    let payload: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["grants"]["video"]["room"], visit.visit_id.as_str());
+    assert_eq!(payload["grants"]["identity"], token.identity.as_str());
+    let ttl = payload["exp"].as_u64().unwrap() - payload["iat"].as_u64().unwrap();
+    assert!(
+        (20 * 60..=86_400).contains(&ttl),
+        "ttl {ttl} covers the visit"
+    );
+}
+
+#[tokio::test]
+async fn the_invite_matrix() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let other_visit = app.create_visit(&session.token).await;
+    let now = now();
+
+    // Valid.
+    token_for(
+        &app,
+        json!({"invite": visit.patient_invite, "visit_id": visit.visit_id}),
+        None,
+    )
+    .await;
+
+    // Flipped signature byte.
+    let mut flipped = visit.patient_invite.clone().into_bytes();
+    let at = flipped.len() - 3;
+    flipped[at] = if flipped[at] == b'a' { b'b' } else { b'a' };
+    let flipped = String::from_utf8(flipped).unwrap();
+    assert_error(
+        app.post("/api/token", &json!({"invite": flipped}), None)
+            .await,
+        401,
+        "invite_invalid",
+    )
+    .await;
+
+    // Expired.
+    let expired = forged_invite(&visit.visit_id, now - 7_200, now - 60);
+    assert_error(
+        app.post("/api/token", &json!({"invite": expired}), None)
+            .await,
+        401,
+        "invite_expired",
+    )
+    .await;
+
+    // Not yet valid (a visit tomorrow).
+    let tomorrow = app
+        .post(
+            "/api/visits",
+            &json!({"starts_at": now + 86_400}),
+            Some(&session.token),
+        )
+        .await
+        .json::<api_types::CreateVisitResponse>()
+        .await
+        .unwrap();
+    let response = app
+        .post(
+            "/api/token",
+            &json!({"invite": tomorrow.patient_invite}),
+            None,
+        )
+        .await;
+    assert_error(response, 401, "invite_not_yet_valid").await;
+
+    // Another visit's invite asking for this room.
+    let response = app
+        .post(
+            "/api/token",
+            &json!({"invite": other_visit.patient_invite, "visit_id": visit.visit_id}),
+            None,
+        )
+        .await;
+    assert_error(response, 403, "wrong_visit").await;
+
+    // Wrong audience: a built-in room token is not an invite.
+    let room_token = token_for(&app, json!({"invite": visit.patient_invite}), None)
+        .await
+        .token;
+    assert_error(
+        app.post("/api/token", &json!({"invite": room_token}), None)
+            .await,
+        401,
+        "invite_invalid",
+    )
+    .await;
+
+    // A patient invite calling a clinician endpoint.
+    let response = app
+        .post("/api/visits", &json!({}), Some(&visit.patient_invite))
+        .await;
+    assert_error(response, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn a_clinician_enters_only_their_own_visits() {
+    let app = spawn_app();
+    let one = app.sign_in(CLINICIAN_ONE).await;
+    let two = app.sign_in(CLINICIAN_TWO).await;
+    let visit = app.create_visit(&one.token).await;
+    let response = app
+        .post(
+            "/api/token",
+            &json!({"visit_id": visit.visit_id}),
+            Some(&two.token),
+        )
+        .await;
+    assert_error(response, 403, "not_your_visit").await;
+    let response = app
+        .post("/api/token", &json!({"visit_id": visit.visit_id}), None)
+        .await;
+    assert_error(response, 401, "unauthenticated").await;
+    assert_error(
+        app.post("/api/token", &json!({}), None).await,
+        422,
+        "invite_or_visit_required",
+    )
+    .await;
+}

@@ -1,0 +1,73 @@
+use crate::helpers::{assert_error, spawn_app, CLINICIAN_ONE};
+use serde_json::json;
+use token_service::tokens::now;
+
+#[tokio::test]
+async fn a_clinician_creates_a_visit_with_two_invites() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let starts_at = now() + 3_600;
+    let response = app
+        .post(
+            "/api/visits",
+            &json!({"patient_name": "Ada Lovelace", "starts_at": starts_at, "length_minutes": 15}),
+            Some(&session.token),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("Ada"),
+        "the patient's name is never echoed or signed"
+    );
+    let visit: api_types::CreateVisitResponse = serde_json::from_str(&body).unwrap();
+    assert_eq!(visit.visit_id.len(), 43);
+    assert_ne!(visit.patient_invite, visit.guest_invite);
+    assert_eq!(visit.invites_valid_from, starts_at - 1_800);
+    assert_eq!(visit.invites_expire_at, starts_at + 15 * 60 + 7_200);
+    let other = app.create_visit(&session.token).await;
+    assert_ne!(other.visit_id, visit.visit_id);
+}
+
+#[tokio::test]
+async fn creating_a_visit_needs_a_clinician() {
+    let app = spawn_app();
+    assert_error(
+        app.post("/api/visits", &json!({}), None).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+    assert_error(
+        app.post("/api/visits", &json!({}), Some("garbage")).await,
+        401,
+        "invalid_session",
+    )
+    .await;
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let response = app
+        .post("/api/visits", &json!({}), Some(&visit.patient_invite))
+        .await;
+    assert_error(response, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn bad_visit_requests_say_what_is_wrong() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let token = Some(session.token.as_str());
+    let response = app
+        .post("/api/visits", &json!({"length_minutes": 0}), token)
+        .await;
+    assert_error(response, 422, "invalid_length").await;
+    let response = app
+        .post("/api/visits", &json!({"starts_at": 1_000}), token)
+        .await;
+    assert_error(response, 422, "visit_over").await;
+    let response = app
+        .post("/api/visits", &json!({"patient": "x"}), token)
+        .await;
+    assert_error(response, 422, "invalid_body").await;
+}
