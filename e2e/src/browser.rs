@@ -114,6 +114,45 @@ impl Browser {
         ))
     }
 
+    pub async fn fill(&self, css: &str, text: &str) -> TestResult {
+        let element = self.find(css).await?;
+        element
+            .clear()
+            .await
+            .map_err(|err| format!("cannot clear `{css}`: {err}"))?;
+        element
+            .send_keys(text)
+            .await
+            .map_err(|err| format!("cannot type into `{css}`: {err}"))
+    }
+
+    pub async fn click(&self, css: &str) -> TestResult {
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .map_err(|err| format!("cannot click `{css}`: {err}"))
+    }
+
+    /// The current `value` of the form field matching `css`.
+    pub async fn value_of(&self, css: &str) -> TestResult<String> {
+        self.find(css)
+            .await?
+            .prop("value")
+            .await
+            .map_err(|err| format!("cannot read `{css}`: {err}"))?
+            .ok_or_else(|| format!("`{css}` has no value"))
+    }
+
+    async fn find(&self, css: &str) -> TestResult<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|err| format!("no `{css}` within 15 s: {err}"))
+    }
+
     async fn console_log(&self) -> String {
         match self.client.issue_cmd(BrowserLog).await {
             Ok(Value::Array(entries)) => entries

@@ -19,15 +19,27 @@ pub fn serve_static(dir: &Path) -> String {
     url
 }
 
-/// The real token service with built-in video, optionally serving `static_dir`.
-pub fn spawn_service(static_dir: Option<PathBuf>) -> String {
+pub struct Service {
+    pub url: String,
+    /// The demo clinician's password (built-in mode makes one at start-up).
+    pub demo_password: String,
+}
+
+/// The real token service with built-in video and its demo clinician,
+/// optionally serving `static_dir`.
+pub fn spawn_service(static_dir: Option<PathBuf>) -> Service {
     let mut settings = Settings::from_lookup(|_| None).expect("default settings are valid");
     settings.port = 0;
     settings.static_dir = static_dir;
     let app = Application::build(settings).expect("the service binds a free port");
     let url = format!("http://127.0.0.1:{}", app.port());
+    let demo_password = app
+        .demo_login()
+        .expect("built-in mode makes a demo clinician")
+        .password
+        .clone();
     tokio::spawn(app.run_until_stopped());
-    url
+    Service { url, demo_password }
 }
 
 /// A copy of `dist/` that a test may change (for example its `config.json`).

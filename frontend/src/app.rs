@@ -1,11 +1,15 @@
 use crate::config::{self, ConfigProblem};
-use crate::context::Session;
+use crate::context::{Session, SessionAction, SessionContext};
 use crate::pages::{
-    config_error::ConfigError, home::Home, not_found::NotFound, patient_visit::PatientVisit,
-    provider_sign_in::ProviderSignIn,
+    config_error::ConfigError, home::Home, not_found::NotFound, provider_sign_in::ProviderSignIn,
+    provider_visits::ProviderVisits, visit_entry::VisitEntry,
 };
 use crate::route::Route;
+use crate::services::{api::Api, now_seconds, storage};
+use api_types::Role;
+use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -25,9 +29,16 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 startup.set(match config::load().await {
-                    Ok(config) => Startup::Ready(Session {
-                        config: Rc::new(config),
-                    }),
+                    Ok(config) => {
+                        let page = web_sys::window()
+                            .and_then(|w| w.location().href().ok())
+                            .unwrap_or_default();
+                        Startup::Ready(Session {
+                            api: Rc::new(Api::new(&config, &page)),
+                            config: Rc::new(config),
+                            clinician: storage::load_session(now_seconds()).map(Rc::new),
+                        })
+                    }
                     Err(problem) => Startup::Failed(problem),
                 });
             });
@@ -38,21 +49,67 @@ pub fn App() -> Html {
             <main class="page" aria-busy="true"><p class="boot">{ "Loading your visit…" }</p></main>
         },
         Startup::Failed(problem) => html! { <ConfigError problem={problem.clone()} /> },
-        Startup::Ready(session) => html! {
-            <ContextProvider<Session> context={session.clone()}>
-                <HashRouter>
-                    <Switch<Route> render={switch} />
-                </HashRouter>
-            </ContextProvider<Session>>
-        },
+        Startup::Ready(session) => html! { <Ready session={session.clone()} /> },
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReadyProps {
+    session: Session,
+}
+
+#[component]
+fn Ready(props: &ReadyProps) -> Html {
+    let session = {
+        let initial = props.session.clone();
+        use_reducer(move || initial)
+    };
+    use_session_upkeep(&session);
+    html! {
+        <ContextProvider<SessionContext> context={session}>
+            <HashRouter>
+                <Switch<Route> render={switch} />
+            </HashRouter>
+        </ContextProvider<SessionContext>>
+    }
+}
+
+/// Keeps the clinician's session in this tab's storage and refreshes it a
+/// minute before its idle limit, for as long as the tab is open.
+#[hook]
+fn use_session_upkeep(session: &SessionContext) {
+    let current = session.clinician.clone();
+    let session = session.clone();
+    use_effect_with(current, move |current| {
+        storage::save_session(current.as_deref());
+        let cancelled = Rc::new(Cell::new(false));
+        if let Some(current) = current.clone() {
+            let cancelled = cancelled.clone();
+            yew::platform::spawn_local(async move {
+                let wait = current.expires_at.saturating_sub(now_seconds() + 60).max(5);
+                yew::platform::time::sleep(Duration::from_secs(wait)).await;
+                if cancelled.get() {
+                    return;
+                }
+                match session.api.refresh(&current.token).await {
+                    Ok(refreshed) => session.dispatch(SessionAction::SignedIn(refreshed)),
+                    Err(err) if err.code().is_some() => session.dispatch(SessionAction::SignedOut),
+                    // Offline for now: the next page action will tell.
+                    Err(_) => {}
+                }
+            });
+        }
+        move || cancelled.set(true)
+    });
 }
 
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
-        Route::PatientVisit { invite } => html! { <PatientVisit {invite} /> },
+        Route::PatientVisit { invite } => html! { <VisitEntry {invite} role={Role::Patient} /> },
+        Route::GuestVisit { invite } => html! { <VisitEntry {invite} role={Role::Guest} /> },
         Route::ProviderSignIn => html! { <ProviderSignIn /> },
+        Route::ProviderVisits => html! { <ProviderVisits /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -43,8 +43,8 @@ pub fn parse(text: &str) -> Result<ClientConfig, ConfigProblem> {
 pub async fn load() -> Result<ClientConfig, ConfigProblem> {
     match http::get_text("config.json").await {
         Ok(text) => parse(&text),
-        Err(HttpError::Status(404)) => Err(ConfigProblem::Missing),
-        Err(HttpError::Status(_) | HttpError::Network) => Err(ConfigProblem::Unreachable),
+        Err(HttpError::Status { status: 404, .. }) => Err(ConfigProblem::Missing),
+        Err(_) => Err(ConfigProblem::Unreachable),
     }
 }
 

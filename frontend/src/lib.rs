@@ -4,6 +4,7 @@
 mod app;
 mod config;
 mod context;
+mod messages;
 mod pages;
 mod route;
 mod services;

@@ -11,8 +11,14 @@ pub enum Route {
     /// A patient's visit link; the segment is the signed invite.
     #[at("/visit/:invite")]
     PatientVisit { invite: String },
+    /// An interpreter's or relative's link.
+    #[at("/guest/:invite")]
+    GuestVisit { invite: String },
     #[at("/provider")]
     ProviderSignIn,
+    /// The clinician's visits, after sign-in.
+    #[at("/provider/visits")]
+    ProviderVisits,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -31,6 +37,16 @@ mod tests {
             })
         );
         assert_eq!(Route::recognize("/provider"), Some(Route::ProviderSignIn));
+        assert_eq!(
+            Route::recognize("/provider/visits"),
+            Some(Route::ProviderVisits)
+        );
+        assert_eq!(
+            Route::recognize("/guest/abc"),
+            Some(Route::GuestVisit {
+                invite: "abc".into()
+            })
+        );
         assert_eq!(Route::recognize("/nope"), Some(Route::NotFound));
     }
 }

@@ -38,7 +38,7 @@ async fn serve(cli: &Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format);
+    let _log_writer = telemetry::init(settings.log_format);
     let host = settings.host.clone();
     let serves_spa = settings.static_dir.is_some();
     let app = match Application::build(settings) {

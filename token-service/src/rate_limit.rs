@@ -130,7 +130,11 @@ pub async fn limit(
     let bucket = Bucket::for_path(req.path());
     if let (Some(state), Some(bucket)) = (state, bucket) {
         if let Some(client) = client_ip(req.request(), &state.trusted_proxies) {
-            if let Err(wait) = state.limits.check(bucket, client) {
+            if let Err(wait) = state
+                .limits
+                .as_ref()
+                .map_or(Ok(()), |limits| limits.check(bucket, client))
+            {
                 crate::audit::refused("rate_limited", None, Some(client));
                 let mut response = json_error(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -29,6 +29,8 @@ pub struct Settings {
     /// A TOML file of clinician accounts; `None` in built-in mode means a demo account.
     pub clinicians_file: Option<PathBuf>,
     pub lifetimes: Lifetimes,
+    /// Per-client rate limits; off only where a gateway in front limits instead.
+    pub rate_limits: bool,
 }
 
 /// How long sessions and invites last, in seconds.
@@ -121,16 +123,11 @@ impl Settings {
                 SettingsError::new("PORT", format!("{raw:?} is not a port number (0-65535)"))
             })?,
         };
-        let log_format = match var("LOG_FORMAT").as_deref().map(str::trim) {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(SettingsError::new(
-                    "LOG_FORMAT",
-                    format!("{other:?} is neither \"text\" nor \"json\""),
-                ))
-            }
-        };
+        let log_format = one_of(
+            &var,
+            "LOG_FORMAT",
+            [("text", LogFormat::Text), ("json", LogFormat::Json)],
+        )?;
         let static_dir = var("STATIC_DIR").map(PathBuf::from);
         let video = video_settings(TWILIO_VARIABLES.map(var))?;
         let allowed_origins = list(var("ALLOWED_ORIGINS"))
@@ -192,12 +189,15 @@ impl Settings {
             ));
         }
 
+        let rate_limits = one_of(&var, "RATE_LIMITS", [("on", true), ("off", false)])?;
+
         Ok(Self {
             host,
             port,
             log_format,
             static_dir,
             video,
+            rate_limits,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -210,6 +210,23 @@ impl Settings {
 
 const MISSING_KEY: &str = "must be set in Twilio mode, the same on every copy of the service \
      (make one with `token-service generate-key`)";
+
+/// One of two named values; the first is the default.
+fn one_of<T: Copy>(
+    var: &impl Fn(&str) -> Option<String>,
+    variable: &str,
+    [(first, default), (second, other)]: [(&str, T); 2],
+) -> Result<T, SettingsError> {
+    match var(variable).as_deref().map(str::trim) {
+        None => Ok(default),
+        Some(value) if value == first => Ok(default),
+        Some(value) if value == second => Ok(other),
+        Some(value) => Err(SettingsError::new(
+            variable,
+            format!("{value:?} is neither {first:?} nor {second:?}"),
+        )),
+    }
+}
 
 fn list(value: Option<String>) -> Vec<String> {
     value
@@ -381,6 +398,16 @@ mod tests {
         let err = settings(&[("PORT", "eighty")]).unwrap_err();
         assert_eq!(err.variable, "PORT");
         assert!(settings(&[("PORT", "70000")]).is_err());
+    }
+
+    #[test]
+    fn rate_limits_are_on_unless_turned_off() {
+        assert!(settings(&[]).unwrap().rate_limits);
+        assert!(!settings(&[("RATE_LIMITS", "off")]).unwrap().rate_limits);
+        assert_eq!(
+            settings(&[("RATE_LIMITS", "no")]).unwrap_err().variable,
+            "RATE_LIMITS"
+        );
     }
 
     #[test]

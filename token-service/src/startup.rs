@@ -32,7 +32,8 @@ pub struct AppState {
     pub accounts: Arc<Accounts>,
     pub lifetimes: Lifetimes,
     pub trusted_proxies: Vec<IpAddr>,
-    pub limits: rate_limit::RateLimits,
+    /// `None` when ops turned limits off (a gateway in front limits instead).
+    pub limits: Option<rate_limit::RateLimits>,
 }
 
 /// The demo clinician made at start-up in built-in mode without accounts.
@@ -95,7 +96,7 @@ impl AppState {
             accounts: Arc::new(accounts),
             lifetimes: settings.lifetimes,
             trusted_proxies: settings.trusted_proxies,
-            limits: rate_limit::RateLimits::default(),
+            limits: settings.rate_limits.then(rate_limit::RateLimits::default),
         };
         Ok((state, demo))
     }

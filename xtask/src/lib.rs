@@ -1,8 +1,9 @@
 //! Set-up, build and test steps behind the README's two commands.
 
+pub mod bench;
 pub mod budget;
+pub mod builds;
 pub mod run;
-pub mod spa;
 pub mod steps;
 pub mod test;
 pub mod tools;

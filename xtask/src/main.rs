@@ -5,8 +5,9 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => xtask::run::run(&args[1..]),
         Some("test") => xtask::test::test(),
+        Some("bench") => xtask::bench::bench(),
         _ => {
-            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test");
+            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test | cargo xtask bench");
             ExitCode::from(2)
         }
     }

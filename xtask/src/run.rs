@@ -1,32 +1,19 @@
 //! `cargo xtask run`: set up, build, then serve Hearth on one port.
 
-use crate::spa::{self, SETUP_STEPS};
-use crate::steps::{run_command, Progress};
+use crate::builds::{build_service, build_spa, SETUP_STEPS};
+use crate::steps::{run_steps, Step};
 use std::process::{Command, ExitCode};
 
 pub fn run(service_args: &[String]) -> ExitCode {
-    let mut progress = Progress::new(SETUP_STEPS.len() + 3);
-    for (title, step) in SETUP_STEPS {
-        progress.step(title);
-        if let Err(err) = step() {
-            return fail(&err);
-        }
+    let builds: [Step; 2] = [
+        ("Build the SPA (release)", build_spa),
+        ("Build the token service (release)", build_service),
+    ];
+    let steps: Vec<Step> = SETUP_STEPS.into_iter().chain(builds).collect();
+    if let Err(failure) = run_steps(&steps) {
+        return fail(&format!("{}: {}", failure.title, failure.error));
     }
-    progress.step("Build the SPA (release)");
-    if let Err(err) = spa::build_release() {
-        return fail(&err);
-    }
-    progress.step("Build the token service (release)");
-    if let Err(err) = run_command(Command::new("cargo").args([
-        "build",
-        "--release",
-        "--quiet",
-        "--package",
-        "token-service",
-    ])) {
-        return fail(&err);
-    }
-    progress.step("Start the token service, serving the SPA (Ctrl-C stops it)");
+    println!("\n==> Starting the token service, serving the SPA (Ctrl-C stops it)");
     serve(service_args)
 }
 

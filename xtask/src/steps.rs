@@ -7,21 +7,26 @@ pub type StepResult = Result<(), String>;
 /// A titled step, as the progress line names it.
 pub type Step = (&'static str, fn() -> StepResult);
 
-/// Prints `[n/total] title` before each step, so a newcomer sees where time goes.
-pub struct Progress {
-    total: usize,
-    done: usize,
+/// The step that failed: its position (from 0), title and error.
+#[derive(Debug)]
+pub struct Failure {
+    pub index: usize,
+    pub title: &'static str,
+    pub error: String,
 }
 
-impl Progress {
-    pub fn new(total: usize) -> Self {
-        Self { total, done: 0 }
+/// Runs `steps` in order, printing `[n/total] title` before each so a
+/// newcomer sees where time goes; stops at the first failure.
+pub fn run_steps(steps: &[Step]) -> Result<(), Failure> {
+    for (index, (title, step)) in steps.iter().enumerate() {
+        println!("\n==> [{}/{}] {title}", index + 1, steps.len());
+        step().map_err(|error| Failure {
+            index,
+            title,
+            error,
+        })?;
     }
-
-    pub fn step(&mut self, title: &str) {
-        self.done += 1;
-        println!("\n==> [{}/{}] {title}", self.done, self.total);
-    }
+    Ok(())
 }
 
 /// Runs a command in the workspace root, inheriting the terminal.

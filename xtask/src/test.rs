@@ -2,8 +2,8 @@
 //! summary line.
 
 use crate::budget;
-use crate::spa::{self, SETUP_STEPS};
-use crate::steps::{run_command, Progress, Step, StepResult};
+use crate::builds::{build_spa, SETUP_STEPS};
+use crate::steps::{run_command, run_steps, Step, StepResult};
 use crate::tools;
 use std::process::{Command, ExitCode};
 
@@ -73,25 +73,27 @@ pub fn test() -> ExitCode {
         ("clippy -D warnings (host)", clippy_host),
         ("clippy -D warnings (wasm32)", clippy_wasm),
         ("unit and integration tests", unit_and_integration),
-        ("Trunk release build", spa::build_release),
+        ("Trunk release build", build_spa),
         ("first-paint size budget", size_budget),
         ("browser end-to-end tests", end_to_end),
     ];
-    let steps: Vec<_> = SETUP_STEPS.into_iter().chain(checks).collect();
-    let mut progress = Progress::new(steps.len());
-    let mut passed = 0;
-    for (title, step) in &steps {
-        progress.step(title);
-        if let Err(err) = step() {
-            eprintln!("\nxtask test: step \"{title}\" failed: {err}");
-            println!(
-                "summary: {passed} passed, 1 failed, {} skipped",
-                steps.len() - passed - 1
-            );
-            return ExitCode::FAILURE;
+    let steps: Vec<Step> = SETUP_STEPS.into_iter().chain(checks).collect();
+    match run_steps(&steps) {
+        Ok(()) => {
+            println!("\nsummary: {} passed, 0 failed", steps.len());
+            ExitCode::SUCCESS
         }
-        passed += 1;
+        Err(failure) => {
+            eprintln!(
+                "\nxtask test: step \"{}\" failed: {}",
+                failure.title, failure.error
+            );
+            let skipped = steps.len() - failure.index - 1;
+            println!(
+                "summary: {} passed, 1 failed, {skipped} skipped",
+                failure.index
+            );
+            ExitCode::FAILURE
+        }
     }
-    println!("\nsummary: {passed} passed, 0 failed");
-    ExitCode::SUCCESS
 }

@@ -64,6 +64,11 @@ pub fn ensure_chromium() -> StepResult {
         println!("chromium and chromedriver: already installed");
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// `apt-get update` then install, as root or through `sudo`.
+pub fn apt_install(packages: &[&str]) -> StepResult {
     let as_root = command_output("id", &["-u"]).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut cmd = if as_root {
@@ -77,13 +82,7 @@ pub fn ensure_chromium() -> StepResult {
         run_command(&mut cmd)
     };
     apt(&["update"])?;
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])
+    apt(&[&["install", "-y", "--no-install-recommends"], packages].concat())
 }
 
 fn is_newer(path: &Path, than: &Path) -> bool {

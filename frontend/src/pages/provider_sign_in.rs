@@ -1,17 +1,74 @@
+use crate::context::{use_session, SessionAction};
+use crate::messages;
+use crate::route::Route;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 #[component]
 pub fn ProviderSignIn() -> Html {
+    let session = use_session();
+    let navigator = use_navigator().expect("inside the router");
+    let username = use_node_ref();
+    let password = use_node_ref();
+    let error = use_state(|| None::<&'static str>);
+    let busy = use_state(|| false);
+
+    if session.clinician.is_some() {
+        return html! { <Redirect<Route> to={Route::ProviderVisits} /> };
+    }
+
+    let onsubmit = {
+        let (username, password, error, busy) = (
+            username.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            let value = |node: &NodeRef| {
+                node.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (user, pass) = (value(&username), value(&password));
+            let (session, navigator, error, busy) = (
+                session.clone(),
+                navigator.clone(),
+                error.clone(),
+                busy.clone(),
+            );
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                match session.api.sign_in(user, pass).await {
+                    Ok(signed_in) => {
+                        session.dispatch(SessionAction::SignedIn(signed_in));
+                        navigator.push(&Route::ProviderVisits);
+                    }
+                    Err(err) => {
+                        error.set(Some(messages::sign_in(&err)));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+
     html! {
         <main class="page">
             <section class="card">
                 <h1>{ "Clinician sign-in" }</h1>
-                <form class="stack">
+                <form class="stack" {onsubmit}>
                     <label for="username">{ "Username" }</label>
-                    <input id="username" name="username" autocomplete="username" required=true />
+                    <input id="username" ref={username} autocomplete="username" required=true />
                     <label for="password">{ "Password" }</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required=true />
-                    <button type="submit">{ "Sign in" }</button>
+                    <input id="password" ref={password} type="password" autocomplete="current-password" required=true />
+                    <p class="error" role="alert">{ error.unwrap_or_default() }</p>
+                    <button type="submit" disabled={*busy}>{ if *busy { "Signing in…" } else { "Sign in" } }</button>
                 </form>
             </section>
         </main>

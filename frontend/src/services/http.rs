@@ -1,23 +1,62 @@
 //! The one HTTP wrapper. gloo-net resolves 4xx/5xx as `Ok`, so every call goes
-//! through here to turn a bad status into an error.
+//! through here to turn a bad status into an error, with the service's error
+//! code when it sent one.
 
-use gloo_net::http::Request;
+use api_types::ErrorBody;
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpError {
     /// No response at all: offline, DNS, CORS refusal.
     Network,
-    /// A response with a non-2xx status.
-    Status(u16),
+    /// A non-2xx response; `code` is the service's stable error code, if any.
+    Status { status: u16, code: Option<String> },
+    /// A 2xx response whose body was not what we expected.
+    Unreadable,
+}
+
+impl HttpError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            HttpError::Status { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+async fn checked(sent: Result<Response, gloo_net::Error>) -> Result<Response, HttpError> {
+    let response = sent.map_err(|_| HttpError::Network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let code = response
+        .json::<ErrorBody>()
+        .await
+        .ok()
+        .map(|body| body.error.code);
+    Err(HttpError::Status {
+        status: response.status(),
+        code,
+    })
 }
 
 pub async fn get_text(url: &str) -> Result<String, HttpError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|_| HttpError::Network)?;
-    if !response.ok() {
-        return Err(HttpError::Status(response.status()));
+    let response = checked(Request::get(url).send().await).await?;
+    response.text().await.map_err(|_| HttpError::Unreadable)
+}
+
+pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    bearer: Option<&str>,
+) -> Result<T, HttpError> {
+    let mut request = Request::post(url);
+    if let Some(token) = bearer {
+        request = request.header("Authorization", &format!("Bearer {token}"));
     }
-    response.text().await.map_err(|_| HttpError::Network)
+    let request = request.json(body).map_err(|_| HttpError::Unreadable)?;
+    let response = checked(request.send().await).await?;
+    response.json().await.map_err(|_| HttpError::Unreadable)
 }

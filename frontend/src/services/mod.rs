@@ -1,1 +1,8 @@
+pub mod api;
 pub mod http;
+pub mod storage;
+
+/// Unix seconds, from the browser's clock.
+pub fn now_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}

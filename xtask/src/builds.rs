@@ -1,4 +1,4 @@
-//! Setting up and building the SPA: shared by `run` and `test`.
+//! Setting up and building: shared by `run`, `test` and `bench`.
 
 use crate::steps::{run_command, Step, StepResult};
 use crate::tools;
@@ -23,7 +23,7 @@ pub const SETUP_STEPS: [Step; 4] = [
 
 /// `trunk build --release` into `dist/`, offline, with the tools on PATH and
 /// npm's binaryen (`node_modules/.bin/wasm-opt`) ahead of any other.
-pub fn build_release() -> StepResult {
+pub fn build_spa() -> StepResult {
     let npm_bin = crate::repo_root().join("node_modules/.bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(npm_bin).chain(std::env::split_paths(&path)))
@@ -33,4 +33,15 @@ pub fn build_release() -> StepResult {
             .args(["build", "--release"])
             .env("PATH", path),
     )
+}
+
+/// The token service's release binary, `target/release/token-service`.
+pub fn build_service() -> StepResult {
+    run_command(Command::new("cargo").args([
+        "build",
+        "--release",
+        "--quiet",
+        "--package",
+        "token-service",
+    ]))
 }

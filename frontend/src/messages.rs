@@ -1,0 +1,137 @@
+//! Plain-language messages for what can go wrong, by the service's stable
+//! error codes. Pure, so every mapping is tested natively.
+
+use crate::services::http::HttpError;
+
+pub const UNREACHABLE: &str =
+    "We can't reach the Hearth service. Check your internet connection and try again.";
+const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
+const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a moment.";
+const SLOW_DOWN: &str = "Too many attempts in a short time. Please wait a minute and try again.";
+
+pub fn sign_in(err: &HttpError) -> &'static str {
+    match (err, err.code()) {
+        (HttpError::Network, _) => UNREACHABLE,
+        (_, Some("invalid_credentials")) => "That username and password don't match an account.",
+        (_, Some("rate_limited")) => SLOW_DOWN,
+        _ => TRY_AGAIN,
+    }
+}
+
+pub fn create_visit(err: &HttpError) -> &'static str {
+    match (err, err.code()) {
+        (HttpError::Network, _) => UNREACHABLE,
+        (_, Some("unauthenticated" | "invalid_session" | "session_expired")) => SESSION_ENDED,
+        (_, Some("invalid_length")) => "A visit lasts from 1 to 480 minutes.",
+        (_, Some("visit_over")) => "That start time is already over. Choose a later one.",
+        (_, Some("visit_too_far_ahead")) => "Visits can be booked at most 90 days ahead.",
+        (_, Some("patient_name_too_long")) => "The patient's name can be at most 100 characters.",
+        (_, Some("rate_limited")) => SLOW_DOWN,
+        _ => TRY_AGAIN,
+    }
+}
+
+/// Why a visit link cannot be used, as the patient or guest meets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteProblem {
+    Expired,
+    NotYetValid,
+    Invalid,
+    Unreachable,
+    Busy,
+}
+
+impl InviteProblem {
+    pub fn from_error(err: &HttpError) -> Self {
+        match (err, err.code()) {
+            (HttpError::Network, _) => InviteProblem::Unreachable,
+            (_, Some("invite_expired")) => InviteProblem::Expired,
+            (_, Some("invite_not_yet_valid")) => InviteProblem::NotYetValid,
+            (_, Some("invite_invalid" | "wrong_visit" | "invalid_body")) => InviteProblem::Invalid,
+            _ => InviteProblem::Busy,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            InviteProblem::Expired => "This visit link has expired",
+            InviteProblem::NotYetValid => "It's a little early",
+            InviteProblem::Invalid => "This visit link doesn't work",
+            InviteProblem::Unreachable | InviteProblem::Busy => {
+                "We can't open your visit right now"
+            }
+        }
+    }
+
+    pub fn advice(self) -> &'static str {
+        match self {
+            InviteProblem::Expired => {
+                "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link."
+            }
+            InviteProblem::NotYetValid => {
+                "Your visit link opens 30 minutes before your appointment. Please come back closer to the time."
+            }
+            InviteProblem::Invalid => {
+                "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one."
+            }
+            InviteProblem::Unreachable => UNREACHABLE,
+            InviteProblem::Busy => TRY_AGAIN,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: &str) -> HttpError {
+        HttpError::Status {
+            status: 401,
+            code: Some(code.to_owned()),
+        }
+    }
+
+    #[test]
+    fn invite_codes_map_to_what_the_patient_should_do() {
+        assert_eq!(
+            InviteProblem::from_error(&status("invite_expired")),
+            InviteProblem::Expired
+        );
+        assert_eq!(
+            InviteProblem::from_error(&status("invite_not_yet_valid")),
+            InviteProblem::NotYetValid
+        );
+        assert_eq!(
+            InviteProblem::from_error(&status("invite_invalid")),
+            InviteProblem::Invalid
+        );
+        assert_eq!(
+            InviteProblem::from_error(&HttpError::Network),
+            InviteProblem::Unreachable
+        );
+        assert_eq!(
+            InviteProblem::from_error(&status("rate_limited")),
+            InviteProblem::Busy
+        );
+        assert!(InviteProblem::Expired.advice().contains("call your clinic"));
+    }
+
+    #[test]
+    fn messages_never_show_raw_codes() {
+        let codes = [
+            "invalid_credentials",
+            "rate_limited",
+            "session_expired",
+            "invalid_length",
+            "internal",
+            "???",
+        ];
+        for code in codes {
+            for message in [sign_in(&status(code)), create_visit(&status(code))] {
+                assert!(!message.contains('_'), "{code}: {message}");
+            }
+        }
+        assert_eq!(sign_in(&HttpError::Network), UNREACHABLE);
+        assert!(create_visit(&status("session_expired")).contains("sign in again"));
+    }
+}

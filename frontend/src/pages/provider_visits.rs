@@ -1,0 +1,190 @@
+//! The clinician's page after sign-in: create a visit and share its links.
+
+use crate::context::{use_session, SessionAction};
+use crate::messages;
+use crate::route::Route;
+use api_types::{CreateVisitRequest, CreateVisitResponse};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// A link to this SPA at `route`, from wherever it is hosted.
+fn link_to(route: &Route) -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let base = location
+        .map(|l| {
+            format!(
+                "{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    format!("{base}#{}", route.to_path())
+}
+
+/// Reads a `datetime-local` value as Unix seconds in the browser's time zone.
+fn local_time_to_unix(value: &str) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    (millis.is_finite() && millis > 0.0).then(|| (millis / 1000.0) as u64)
+}
+
+#[component]
+pub fn ProviderVisits() -> Html {
+    let session = use_session();
+    let name = use_node_ref();
+    let starts = use_node_ref();
+    let length = use_node_ref();
+    let created = use_state(Vec::<(Option<String>, CreateVisitResponse)>::new);
+    let error = use_state(|| None::<&'static str>);
+    let busy = use_state(|| false);
+
+    let Some(clinician) = session.clinician.clone() else {
+        return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
+    };
+
+    let onsubmit = {
+        let (name, starts, length) = (name.clone(), starts.clone(), length.clone());
+        let (created, error, busy, session) = (
+            created.clone(),
+            error.clone(),
+            busy.clone(),
+            session.clone(),
+        );
+        let token = clinician.token.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            let value = |node: &NodeRef| {
+                node.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let patient_name = Some(value(&name).trim().to_owned()).filter(|n| !n.is_empty());
+            let request = CreateVisitRequest {
+                // Checked by the service for length only; kept in this browser.
+                patient_name: patient_name.clone(),
+                starts_at: local_time_to_unix(&value(&starts)),
+                length_minutes: value(&length).parse().ok(),
+            };
+            let (created, error, busy, session, token) = (
+                created.clone(),
+                error.clone(),
+                busy.clone(),
+                session.clone(),
+                token.clone(),
+            );
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                match session.api.create_visit(&token, &request).await {
+                    Ok(visit) => {
+                        let mut list = (*created).clone();
+                        list.insert(0, (patient_name, visit));
+                        created.set(list);
+                        error.set(None);
+                    }
+                    Err(err)
+                        if matches!(err.code(), Some("session_expired" | "invalid_session")) =>
+                    {
+                        session.dispatch(SessionAction::SignedOut);
+                    }
+                    Err(err) => error.set(Some(messages::create_visit(&err))),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let sign_out = {
+        let session = session.clone();
+        Callback::from(move |_| session.dispatch(SessionAction::SignedOut))
+    };
+
+    html! {
+        <main class="page">
+            <section class="card">
+                <div class="row">
+                    <h1>{ "Your visits" }</h1>
+                    <button class="secondary" onclick={sign_out}>{ "Sign out" }</button>
+                </div>
+                <p>{ format!("Signed in as {}.", clinician.clinician.display_name) }</p>
+                <form class="stack" {onsubmit}>
+                    <h2>{ "New visit" }</h2>
+                    <label for="patient-name">{ "Patient's name (optional, kept only in this browser)" }</label>
+                    <input id="patient-name" ref={name} maxlength="100" autocomplete="off" />
+                    <label for="starts-at">{ "Starts (leave empty for now)" }</label>
+                    <input id="starts-at" ref={starts} type="datetime-local" />
+                    <label for="length">{ "Length in minutes" }</label>
+                    <input id="length" ref={length} type="number" min="1" max="480" value="30" />
+                    <p class="error" role="alert">{ error.unwrap_or_default() }</p>
+                    <button type="submit" disabled={*busy}>{ "Create visit" }</button>
+                </form>
+            </section>
+            { for created.iter().map(|(patient, visit)| html! {
+                <VisitLinks key={visit.visit_id.clone()} patient={patient.clone()} visit={visit.clone()} />
+            }) }
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VisitLinksProps {
+    patient: Option<String>,
+    visit: CreateVisitResponse,
+}
+
+#[component]
+fn VisitLinks(props: &VisitLinksProps) -> Html {
+    let title = props
+        .patient
+        .clone()
+        .map_or_else(|| "Visit".to_owned(), |name| format!("Visit with {name}"));
+    let patient_link = link_to(&Route::PatientVisit {
+        invite: props.visit.patient_invite.clone(),
+    });
+    let guest_link = link_to(&Route::GuestVisit {
+        invite: props.visit.guest_invite.clone(),
+    });
+    html! {
+        <section class="card visit">
+            <h2>{ title }</h2>
+            <CopyLink label="Patient link" link={patient_link} />
+            <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CopyLinkProps {
+    label: AttrValue,
+    link: String,
+}
+
+#[component]
+fn CopyLink(props: &CopyLinkProps) -> Html {
+    let copied = use_state(|| false);
+    let onclick = {
+        let (link, copied) = (props.link.clone(), copied.clone());
+        Callback::from(move |_| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&link);
+                copied.set(true);
+            }
+        })
+    };
+    html! {
+        <div class="stack">
+            <label>
+                { props.label.clone() }
+                <input class="link" readonly=true value={props.link.clone()} />
+            </label>
+            <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_lowercase())}>
+                { if *copied { "Copied" } else { "Copy" } }
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! The token service's API, as typed calls.
+
+use crate::services::http::{post_json, HttpError};
+use api_types::{
+    ClientConfig, CreateVisitRequest, CreateVisitResponse, SessionRequest, SessionResponse,
+    TokenRequest, TokenResponse,
+};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// Absolute, ending in `/`.
+    base: String,
+}
+
+impl Api {
+    /// Resolves `api_base_url` against the page, so `"./"` means this host.
+    pub fn new(config: &ClientConfig, page_url: &str) -> Self {
+        let resolved = web_sys::Url::new_with_base(&config.api_base_url, page_url)
+            .map(|url| url.href())
+            .unwrap_or_else(|_| config.api_base_url.clone());
+        Self {
+            base: with_trailing_slash(&resolved),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn sign_in(
+        &self,
+        username: String,
+        password: String,
+    ) -> Result<SessionResponse, HttpError> {
+        post_json(
+            &self.url("api/session"),
+            &SessionRequest { username, password },
+            None,
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, session: &str) -> Result<SessionResponse, HttpError> {
+        post_json(&self.url("api/session/refresh"), &json!({}), Some(session)).await
+    }
+
+    pub async fn create_visit(
+        &self,
+        session: &str,
+        request: &CreateVisitRequest,
+    ) -> Result<CreateVisitResponse, HttpError> {
+        post_json(&self.url("api/visits"), request, Some(session)).await
+    }
+
+    pub async fn video_token(
+        &self,
+        request: &TokenRequest,
+        session: Option<&str>,
+    ) -> Result<TokenResponse, HttpError> {
+        post_json(&self.url("api/token"), request, session).await
+    }
+}
+
+/// Drops any query or fragment and ends the path in `/`, so paths append.
+fn with_trailing_slash(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_trailing_slash;
+
+    #[test]
+    fn base_urls_end_in_one_slash() {
+        assert_eq!(
+            with_trailing_slash("https://t.example"),
+            "https://t.example/"
+        );
+        assert_eq!(
+            with_trailing_slash("https://t.example/hearth/"),
+            "https://t.example/hearth/"
+        );
+        assert_eq!(
+            with_trailing_slash("http://h:8080/#/provider"),
+            "http://h:8080/"
+        );
+    }
+}

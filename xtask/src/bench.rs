@@ -1,0 +1,303 @@
+//! `cargo xtask bench`: the release token service under `wrk`, measuring
+//! `POST /api/token` against `GET /healthz` in the same run. Prints figures;
+//! it is a benchmark, not a test.
+
+use crate::builds::build_service;
+use crate::steps::{command_output, run_steps, Step, StepResult};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+
+const CONNECTIONS: &str = "64";
+const ROUND_SECONDS: &str = "5";
+const ROUNDS: usize = 2;
+
+/// What one wrk run reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WrkReport {
+    pub requests_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub errors: u64,
+}
+
+/// Reads wrk's `--latency` output.
+pub fn parse_wrk(output: &str) -> Option<WrkReport> {
+    let field = |prefix: &str| {
+        output
+            .lines()
+            .map(str::trim)
+            .find_map(|line| line.strip_prefix(prefix).map(str::trim))
+    };
+    let millis = |text: &str| {
+        let (number, factor) = if let Some(n) = text.strip_suffix("us") {
+            (n, 0.001)
+        } else if let Some(n) = text.strip_suffix("ms") {
+            (n, 1.0)
+        } else {
+            (text.strip_suffix('s')?, 1000.0)
+        };
+        number.parse::<f64>().ok().map(|n| n * factor)
+    };
+    let errors = field("Non-2xx or 3xx responses:").map_or(Some(0), |n| n.parse().ok())?
+        + field("Socket errors:").map_or(0, |text| {
+            text.split(',')
+                .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
+                .sum()
+        });
+    Some(WrkReport {
+        requests_per_second: field("Requests/sec:")?.parse().ok()?,
+        p50_ms: millis(field("50%")?)?,
+        p99_ms: millis(field("99%")?)?,
+        errors,
+    })
+}
+
+fn ensure_wrk() -> StepResult {
+    if command_output("wrk", &["--version"]).is_some() || Path::new("/usr/bin/wrk").exists() {
+        println!("wrk: already installed");
+        return Ok(());
+    }
+    crate::tools::apt_install(&["wrk"])
+}
+
+/// A minimal HTTP/1.1 POST on loopback, enough to set the benchmark up.
+fn post(
+    port: u16,
+    path: &str,
+    body: &str,
+    bearer: Option<&str>,
+) -> Result<serde_json::Value, String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    let auth = bearer.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .map_err(|e| e.to_string())?;
+    let json = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .unwrap_or_default();
+    serde_json::from_str(json).map_err(|_| format!("unexpected reply to {path}: {response}"))
+}
+
+struct Service {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_service(clinicians: &Path) -> Result<Service, String> {
+    let binary = crate::repo_root().join("target/release/token-service");
+    let mut child = Command::new(binary)
+        .args(["--port", "0"])
+        .env("LOG_FORMAT", "json")
+        .env("CLINICIANS_FILE", clinicians)
+        .env("RATE_LIMITS", "off")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the service: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let log: serde_json::Value = serde_json::from_str(&line).ok()?;
+            (log["message"] == "token service listening").then(|| log["port"].as_u64())?
+        })
+        .ok_or("the service never said it was listening")?;
+    // Keep draining the logs so the service never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Ok(Service {
+        child,
+        port: u16::try_from(port).map_err(|e| e.to_string())?,
+    })
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn wrk(url: &str, script: Option<&Path>) -> Result<WrkReport, String> {
+    let mut args = vec!["-t2", "-c", CONNECTIONS, "-d", ROUND_SECONDS, "--latency"];
+    let script_arg;
+    if let Some(script) = script {
+        script_arg = script.display().to_string();
+        args.extend(["-s", script_arg.as_str()]);
+    }
+    args.push(url);
+    let output = Command::new("wrk")
+        .args(&args)
+        .output()
+        .map_err(|e| format!("cannot run wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    parse_wrk(&text).ok_or_else(|| format!("cannot read wrk's report:\n{text}"))
+}
+
+fn mean(reports: &[WrkReport]) -> WrkReport {
+    let n = reports.len() as f64;
+    WrkReport {
+        requests_per_second: reports.iter().map(|r| r.requests_per_second).sum::<f64>() / n,
+        p50_ms: reports.iter().map(|r| r.p50_ms).sum::<f64>() / n,
+        p99_ms: reports.iter().map(|r| r.p99_ms).sum::<f64>() / n,
+        errors: reports.iter().map(|r| r.errors).sum(),
+    }
+}
+
+fn measure() -> StepResult {
+    let work = crate::repo_root().join("target/bench");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let binary = crate::repo_root().join("target/release/token-service");
+    let mut hasher = Command::new(&binary)
+        .arg("hash-password")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    hasher
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(b"bench password\n")
+        .map_err(|e| e.to_string())?;
+    let hash =
+        String::from_utf8_lossy(&hasher.wait_with_output().map_err(|e| e.to_string())?.stdout)
+            .trim()
+            .to_owned();
+    let clinicians = work.join("clinicians.toml");
+    std::fs::write(
+        &clinicians,
+        format!(
+            "[[clinician]]\nid = \"bench\"\ndisplay_name = \"Bench\"\npassword_hash = \"{hash}\"\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+
+    let service = start_service(&clinicians)?;
+    let session = post(
+        service.port,
+        "/api/session",
+        r#"{"username":"bench","password":"bench password"}"#,
+        None,
+    )?;
+    let session = session["token"]
+        .as_str()
+        .ok_or("sign-in failed")?
+        .to_owned();
+    let visit = post(service.port, "/api/visits", "{}", Some(&session))?;
+    let invite = visit["patient_invite"]
+        .as_str()
+        .ok_or("visit creation failed")?;
+    let script = work.join("token.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = '{{\"invite\":\"{invite}\"}}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+
+    let base = format!("http://127.0.0.1:{}", service.port);
+    let (mut health, mut token) = (Vec::new(), Vec::new());
+    for round in 1..=ROUNDS {
+        println!("round {round}/{ROUNDS}: GET /healthz, then POST /api/token, {ROUND_SECONDS} s each at {CONNECTIONS} connections");
+        health.push(wrk(&format!("{base}/healthz"), None)?);
+        token.push(wrk(&format!("{base}/api/token"), Some(&script))?);
+    }
+    let (health, token) = (mean(&health), mean(&token));
+    let rss = peak_rss_kib(service.child.id()).unwrap_or_default();
+    println!(
+        "\n{:<18} {:>12} {:>10} {:>10} {:>8}",
+        "endpoint", "requests/s", "p50 ms", "p99 ms", "errors"
+    );
+    for (name, r) in [("GET /healthz", health), ("POST /api/token", token)] {
+        println!(
+            "{name:<18} {:>12.0} {:>10.3} {:>10.3} {:>8}",
+            r.requests_per_second, r.p50_ms, r.p99_ms, r.errors
+        );
+    }
+    let ratio = token.requests_per_second / health.requests_per_second;
+    println!(
+        "token/healthz throughput: {:.0}% (target at least 70%)",
+        ratio * 100.0
+    );
+    println!(
+        "token p99 at {CONNECTIONS} connections: {:.3} ms (target under 5 ms)",
+        token.p99_ms
+    );
+    println!(
+        "service peak RSS: {:.1} MB (target under 30 MB)",
+        rss as f64 / 1024.0
+    );
+    if token.errors + health.errors > 0 {
+        return Err(format!("{} failed requests", token.errors + health.errors));
+    }
+    Ok(())
+}
+
+pub fn bench() -> ExitCode {
+    let steps: [Step; 3] = [
+        ("wrk (Debian)", ensure_wrk),
+        ("Build the token service (release)", build_service),
+        ("Load /healthz and /api/token side by side", measure),
+    ];
+    match run_steps(&steps) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\nxtask bench: {}: {}", failure.title, failure.error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "Running 5s test @ http://127.0.0.1:1/healthz
+  2 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   812.00us  300.00us   9.00ms   80.00%
+  Latency Distribution
+     50%  750.00us
+     75%    1.00ms
+     90%    1.20ms
+     99%    2.50ms
+  400000 requests in 5.00s, 60.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:  80000.50
+Transfer/sec:     12.00MB
+";
+
+    #[test]
+    fn reads_wrks_latency_report() {
+        let report = parse_wrk(SAMPLE).unwrap();
+        assert_eq!(report.requests_per_second, 80000.5);
+        assert!((report.p50_ms - 0.75).abs() < 1e-9);
+        assert!((report.p99_ms - 2.5).abs() < 1e-9);
+        assert_eq!(report.errors, 3);
+        assert!(parse_wrk("garbage").is_none());
+    }
+}
