@@ -163,6 +163,66 @@ pub struct TokenResponse {
     pub expires_at: u64,
 }
 
+/// The WebSocket subprotocol of built-in rooms. The browser offers it along
+/// with its room token (`new WebSocket(url, [SIGNALLING_PROTOCOL, token])`),
+/// so the token never appears in a URL.
+pub const SIGNALLING_PROTOCOL: &str = "hearth-signalling";
+
+/// Close codes the signalling service ends a socket with.
+pub mod close_code {
+    /// The same identity joined from another tab or device.
+    pub const REPLACED: u16 = 4001;
+    /// The clinician ended the visit for everyone.
+    pub const ROOM_ENDED: u16 = 4003;
+    /// Nothing heard from the browser for too long.
+    pub const IDLE: u16 = 4004;
+    /// Too many or too large messages.
+    pub const POLICY: u16 = 4008;
+}
+
+/// A participant in a built-in room: an opaque identity and its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub identity: String,
+    pub role: Role,
+}
+
+/// What a browser sends on the signalling socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientSignal {
+    /// Relay `payload` (an SDP description or ICE candidate) to one member.
+    Signal {
+        to: String,
+        payload: serde_json::Value,
+    },
+}
+
+/// What the signalling service sends to a browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerSignal {
+    /// First message after joining: who you are and who is already here.
+    Welcome {
+        identity: String,
+        role: Role,
+        roster: Vec<Participant>,
+    },
+    Joined(Participant),
+    Left {
+        identity: String,
+    },
+    Signal {
+        from: String,
+        payload: serde_json::Value,
+    },
+    /// A message was refused; the socket stays open unless said otherwise.
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,9 @@ use crate::accounts::{Accounts, DEMO_ID};
 use crate::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
 use crate::error::{self, catch_panics, json_config};
 use crate::ids::{derive_key, VisitIds};
+use crate::rooms::RoomLimits;
 use crate::settings::{Lifetimes, Settings, SettingsError, VideoSettings};
+use crate::signalling::{self, Signalling};
 use crate::tokens::Signer;
 use crate::{health::health, rate_limit, sessions, video_tokens, visits};
 use actix_cors::Cors;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<IpAddr>,
     /// `None` when ops turned limits off (a gateway in front limits instead).
     pub limits: Option<rate_limit::RateLimits>,
+    /// Built-in rooms; `None` in Twilio mode.
+    pub signalling: Option<Signalling>,
 }
 
 /// The demo clinician made at start-up in built-in mode without accounts.
@@ -87,6 +91,7 @@ impl AppState {
             }
         };
         let invite_key = invite_key.expose_secret();
+        let local = settings.video.mode() == VideoMode::Local;
         let state = AppState {
             video: settings.video,
             sessions: Signer::new(SESSION_AUDIENCE, session_key.expose_secret()),
@@ -97,6 +102,7 @@ impl AppState {
             lifetimes: settings.lifetimes,
             trusted_proxies: settings.trusted_proxies,
             limits: settings.rate_limits.then(rate_limit::RateLimits::default),
+            signalling: local.then(|| Signalling::new(RoomLimits::default())),
         };
         Ok((state, demo))
     }
@@ -189,6 +195,11 @@ pub fn configure(
             .service(post_resource("/session/refresh").route(web::post().to(sessions::refresh)))
             .service(post_resource("/visits").route(web::post().to(visits::create_visit)))
             .service(post_resource("/token").route(web::post().to(video_tokens::mint)))
+            .service(
+                web::resource("/rooms/ws")
+                    .route(web::get().to(signalling::connect))
+                    .default_service(web::to(error::method_not_allowed)),
+            )
             .default_service(web::to(error::not_found)),
     );
     match static_dir {

@@ -4,6 +4,7 @@ mod errors;
 mod health_check;
 mod helpers;
 mod sessions;
+mod signalling;
 mod static_files;
 mod twilio_reference;
 mod video_tokens;

@@ -1,0 +1,242 @@
+//! Built-in rooms: who is in which room. Pure bookkeeping, generic over how
+//! a member is reached, so the rules are tested without sockets.
+
+use api_types::{Participant, Role};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomLimits {
+    pub participants_per_room: usize,
+    pub total_sockets: usize,
+}
+
+impl Default for RoomLimits {
+    fn default() -> Self {
+        Self {
+            participants_per_room: 6,
+            total_sockets: 5_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum JoinError {
+    #[error("This visit already has the most participants it allows.")]
+    RoomFull,
+    #[error("The video service is at capacity. Please try again shortly.")]
+    ServiceFull,
+}
+
+#[derive(Debug)]
+struct Member<S> {
+    role: Role,
+    connection: u64,
+    sink: S,
+}
+
+/// What joining changed: who was already there, who to tell, and the older
+/// connection of the same identity, which must be told why and closed.
+#[derive(Debug)]
+pub struct Joined<S> {
+    pub roster: Vec<Participant>,
+    pub others: Vec<S>,
+    pub replaced: Option<S>,
+}
+
+#[derive(Debug)]
+pub struct Registry<S> {
+    limits: RoomLimits,
+    rooms: HashMap<String, HashMap<String, Member<S>>>,
+    sockets: usize,
+}
+
+impl<S: Clone> Registry<S> {
+    pub fn new(limits: RoomLimits) -> Self {
+        Self {
+            limits,
+            rooms: HashMap::new(),
+            sockets: 0,
+        }
+    }
+
+    /// Whether a new member could join now (checked before the upgrade).
+    pub fn admits(&self, room: &str, identity: &str) -> Result<(), JoinError> {
+        let members = self.rooms.get(room);
+        let rejoining = members.is_some_and(|m| m.contains_key(identity));
+        if rejoining {
+            return Ok(());
+        }
+        if self.sockets >= self.limits.total_sockets {
+            return Err(JoinError::ServiceFull);
+        }
+        if members.map_or(0, HashMap::len) >= self.limits.participants_per_room {
+            return Err(JoinError::RoomFull);
+        }
+        Ok(())
+    }
+
+    pub fn join(
+        &mut self,
+        room: &str,
+        identity: &str,
+        role: Role,
+        connection: u64,
+        sink: S,
+    ) -> Result<Joined<S>, JoinError> {
+        self.admits(room, identity)?;
+        let members = self.rooms.entry(room.to_owned()).or_default();
+        let replaced = members
+            .insert(
+                identity.to_owned(),
+                Member {
+                    role,
+                    connection,
+                    sink,
+                },
+            )
+            .map(|old| old.sink);
+        if replaced.is_none() {
+            self.sockets += 1;
+        }
+        let others = members
+            .iter()
+            .filter(|(id, _)| id.as_str() != identity)
+            .map(|(_, m)| m.sink.clone())
+            .collect();
+        Ok(Joined {
+            roster: roster_of(members, Some(identity)),
+            others,
+            replaced,
+        })
+    }
+
+    /// Removes `identity` if `connection` still holds it (a replaced
+    /// connection leaving must not remove its successor); returns who to tell.
+    pub fn leave(&mut self, room: &str, identity: &str, connection: u64) -> Vec<S> {
+        let Some(members) = self.rooms.get_mut(room) else {
+            return Vec::new();
+        };
+        if members
+            .get(identity)
+            .is_none_or(|m| m.connection != connection)
+        {
+            return Vec::new();
+        }
+        members.remove(identity);
+        self.sockets -= 1;
+        let others = members.values().map(|m| m.sink.clone()).collect();
+        if members.is_empty() {
+            self.rooms.remove(room);
+        }
+        others
+    }
+
+    /// The member `to` in the same room, if any: relaying never crosses rooms.
+    pub fn route(&self, room: &str, to: &str) -> Option<S> {
+        self.rooms.get(room)?.get(to).map(|m| m.sink.clone())
+    }
+
+    pub fn roster(&self, room: &str) -> Vec<Participant> {
+        self.rooms
+            .get(room)
+            .map(|m| roster_of(m, None))
+            .unwrap_or_default()
+    }
+
+    pub fn sockets(&self) -> usize {
+        self.sockets
+    }
+}
+
+fn roster_of<S>(members: &HashMap<String, Member<S>>, except: Option<&str>) -> Vec<Participant> {
+    let mut roster: Vec<Participant> = members
+        .iter()
+        .filter(|(id, _)| Some(id.as_str()) != except)
+        .map(|(id, m)| Participant {
+            identity: id.clone(),
+            role: m.role,
+        })
+        .collect();
+    roster.sort_by(|a, b| a.identity.cmp(&b.identity));
+    roster
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry<&'static str> {
+        Registry::new(RoomLimits {
+            participants_per_room: 3,
+            total_sockets: 4,
+        })
+    }
+
+    #[test]
+    fn newcomers_get_the_roster_and_others_are_told() {
+        let mut r = registry();
+        let first = r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
+        assert!(first.roster.is_empty() && first.others.is_empty());
+        let second = r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        assert_eq!(
+            second.roster,
+            vec![Participant {
+                identity: "patient.1".into(),
+                role: Role::Patient
+            }]
+        );
+        assert_eq!(second.others, vec!["p"]);
+        assert_eq!(r.sockets(), 2);
+    }
+
+    #[test]
+    fn relaying_stays_inside_the_room() {
+        let mut r = registry();
+        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
+        r.join("b", "patient.2", Role::Patient, 2, "q").unwrap();
+        assert_eq!(r.route("a", "patient.1"), Some("p"));
+        assert_eq!(r.route("a", "patient.2"), None);
+    }
+
+    #[test]
+    fn the_same_identity_replaces_the_older_connection() {
+        let mut r = registry();
+        r.join("a", "patient.1", Role::Patient, 1, "old").unwrap();
+        let again = r.join("a", "patient.1", Role::Patient, 2, "new").unwrap();
+        assert_eq!(again.replaced, Some("old"));
+        assert_eq!(r.sockets(), 1);
+        // The old connection's own leave must not remove the new one.
+        assert!(r.leave("a", "patient.1", 1).is_empty());
+        assert_eq!(r.route("a", "patient.1"), Some("new"));
+        r.leave("a", "patient.1", 2);
+        assert_eq!(r.sockets(), 0);
+        assert!(r.roster("a").is_empty());
+    }
+
+    #[test]
+    fn rooms_and_the_service_have_limits() {
+        let mut r = registry();
+        for (i, id) in ["a.1", "a.2", "a.3"].into_iter().enumerate() {
+            r.join("a", id, Role::Guest, i as u64, "s").unwrap();
+        }
+        assert_eq!(
+            r.join("a", "a.4", Role::Guest, 9, "s").unwrap_err(),
+            JoinError::RoomFull
+        );
+        assert!(
+            r.admits("a", "a.1").is_ok(),
+            "a member may always come back"
+        );
+        r.join("b", "b.1", Role::Guest, 10, "s").unwrap();
+        assert_eq!(r.admits("c", "c.1"), Err(JoinError::ServiceFull));
+    }
+
+    #[test]
+    fn leaving_tells_the_rest() {
+        let mut r = registry();
+        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
+        r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        assert_eq!(r.leave("a", "provider.c", 2), vec!["p"]);
+        assert_eq!(r.roster("a").len(), 1);
+    }
+}

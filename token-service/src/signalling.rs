@@ -1,0 +1,357 @@
+//! The built-in rooms' signalling socket, `GET /api/rooms/ws`: membership and
+//! relay of WebRTC offers, answers and ICE candidates between members of one
+//! room. The room token rides in the WebSocket subprotocol header, never in
+//! the URL, and is checked before the upgrade.
+
+use crate::error::json_response_error;
+use crate::rooms::{JoinError, Registry, RoomLimits};
+use crate::startup::AppState;
+use crate::tokens::{Claims, TokenError};
+use crate::video_tokens::RoomExtra;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
+use api_types::{close_code, ClientSignal, Participant, Role, ServerSignal, SIGNALLING_PROTOCOL};
+use futures_util::StreamExt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// Messages a socket may send in one second (SDP plus a burst of candidates).
+pub const MESSAGES_PER_SECOND: u32 = 50;
+const HEARTBEAT: Duration = Duration::from_secs(4);
+/// A browser silent this long is gone; with the heartbeat it leaves the
+/// roster well within 15 s.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Messages queued for one slow socket before it is dropped.
+const OUTBOX: usize = 256;
+
+#[derive(Debug)]
+enum Outgoing {
+    Signal(ServerSignal),
+    Close(u16, &'static str),
+}
+
+type Outbox = mpsc::Sender<Outgoing>;
+
+#[derive(Debug)]
+pub struct Signalling {
+    registry: Mutex<Registry<Outbox>>,
+    next_connection: AtomicU64,
+}
+
+impl Signalling {
+    pub fn new(limits: RoomLimits) -> Self {
+        Self {
+            registry: Mutex::new(Registry::new(limits)),
+            next_connection: AtomicU64::new(1),
+        }
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry<Outbox>> {
+        self.registry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Who is in `room` now (for the clinician's dashboard).
+    pub fn roster(&self, room: &str) -> Vec<Participant> {
+        self.registry().roster(room)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignallingError {
+    #[error("Connect with a room token in the WebSocket subprotocol.")]
+    MissingToken,
+    #[error("This room token has expired. Please rejoin the visit.")]
+    Expired,
+    #[error("This room token is not valid.")]
+    Invalid,
+    #[error("{0}")]
+    Join(JoinError),
+    #[error("Built-in rooms are off: this service uses Twilio.")]
+    NotLocal,
+    #[error("This address takes WebSocket connections only.")]
+    NotWebSocket,
+}
+
+impl SignallingError {
+    fn status(&self) -> StatusCode {
+        match self {
+            SignallingError::MissingToken | SignallingError::Expired | SignallingError::Invalid => {
+                StatusCode::UNAUTHORIZED
+            }
+            SignallingError::Join(JoinError::RoomFull) => StatusCode::CONFLICT,
+            SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
+            SignallingError::NotLocal => StatusCode::NOT_FOUND,
+            SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            SignallingError::MissingToken => "unauthenticated",
+            SignallingError::Expired => "room_token_expired",
+            SignallingError::Invalid => "room_token_invalid",
+            SignallingError::Join(JoinError::RoomFull) => "room_full",
+            SignallingError::Join(JoinError::ServiceFull) => "unavailable",
+            SignallingError::NotLocal => "not_found",
+            SignallingError::NotWebSocket => "websocket_required",
+        }
+    }
+}
+
+json_response_error!(SignallingError);
+
+/// The token offered as the second subprotocol: `hearth-signalling, <token>`.
+fn offered_token(req: &HttpRequest) -> Option<&str> {
+    let offered = req
+        .headers()
+        .get(header::SEC_WEBSOCKET_PROTOCOL)?
+        .to_str()
+        .ok()?;
+    let mut protocols = offered.split(',').map(str::trim);
+    if protocols.next()? != SIGNALLING_PROTOCOL {
+        return None;
+    }
+    protocols.next().filter(|token| !token.is_empty())
+}
+
+/// Counts messages in one-second windows.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageBudget {
+    window: Instant,
+    used: u32,
+}
+
+impl MessageBudget {
+    pub fn new(now: Instant) -> Self {
+        Self {
+            window: now,
+            used: 0,
+        }
+    }
+
+    /// False once more than [`MESSAGES_PER_SECOND`] arrive within a second.
+    pub fn spend(&mut self, now: Instant) -> bool {
+        if now.duration_since(self.window) >= Duration::from_secs(1) {
+            *self = Self::new(now);
+        }
+        self.used += 1;
+        self.used <= MESSAGES_PER_SECOND
+    }
+}
+
+pub async fn connect(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, SignallingError> {
+    let client = crate::rate_limit::client_ip(&req, &state.trusted_proxies);
+    let admitted =
+        admit(&state, &req).inspect_err(|err| crate::audit::refused(err.code(), None, client))?;
+    let (claims, signalling) = admitted;
+    let (response, session, stream) =
+        actix_ws::handle_with_protocols(&req, body, &[SIGNALLING_PROTOCOL])
+            .map_err(|_| SignallingError::NotWebSocket)?;
+    let stream = stream
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_MESSAGE_BYTES);
+    let member = Member {
+        room: claims.extra.room,
+        identity: claims.registered.sub,
+        role: claims.extra.role,
+        connection: signalling.next_connection.fetch_add(1, Ordering::Relaxed),
+    };
+    actix_web::rt::spawn(run(state.into_inner(), member, session, stream));
+    Ok(response)
+}
+
+fn admit<'a>(
+    state: &'a AppState,
+    req: &HttpRequest,
+) -> Result<(Claims<RoomExtra>, &'a Signalling), SignallingError> {
+    let signalling = state.signalling.as_ref().ok_or(SignallingError::NotLocal)?;
+    let token = offered_token(req).ok_or(SignallingError::MissingToken)?;
+    let claims: Claims<RoomExtra> = state.rooms.verify(token).map_err(|err| match err {
+        TokenError::Expired => SignallingError::Expired,
+        _ => SignallingError::Invalid,
+    })?;
+    signalling
+        .registry()
+        .admits(&claims.extra.room, &claims.registered.sub)
+        .map_err(SignallingError::Join)?;
+    Ok((claims, signalling))
+}
+
+struct Member {
+    room: String,
+    identity: String,
+    role: Role,
+    connection: u64,
+}
+
+fn send(outbox: &Outbox, message: ServerSignal) {
+    // A full outbox means a stalled socket; its own loop closes it.
+    let _ = outbox.try_send(Outgoing::Signal(message));
+}
+
+async fn run(
+    state: std::sync::Arc<AppState>,
+    member: Member,
+    mut session: actix_ws::Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+) {
+    let Some(signalling) = state.signalling.as_ref() else {
+        return;
+    };
+    let (outbox, mut inbox) = mpsc::channel(OUTBOX);
+    let joined = signalling.registry().join(
+        &member.room,
+        &member.identity,
+        member.role,
+        member.connection,
+        outbox.clone(),
+    );
+    let joined = match joined {
+        Ok(joined) => joined,
+        Err(err) => {
+            let _ = session
+                .close(Some(close(close_code::POLICY, &err.to_string())))
+                .await;
+            return;
+        }
+    };
+    if let Some(replaced) = joined.replaced {
+        let _ = replaced.try_send(Outgoing::Close(
+            close_code::REPLACED,
+            "joined from another tab or device",
+        ));
+    }
+    let me = Participant {
+        identity: member.identity.clone(),
+        role: member.role,
+    };
+    for other in &joined.others {
+        send(other, ServerSignal::Joined(me.clone()));
+    }
+    let welcome = ServerSignal::Welcome {
+        identity: member.identity.clone(),
+        role: member.role,
+        roster: joined.roster,
+    };
+    let ended = serve(
+        signalling,
+        &member,
+        &mut session,
+        &mut stream,
+        &outbox,
+        &mut inbox,
+        welcome,
+    )
+    .await;
+    let others = signalling
+        .registry()
+        .leave(&member.room, &member.identity, member.connection);
+    for other in &others {
+        send(
+            other,
+            ServerSignal::Left {
+                identity: member.identity.clone(),
+            },
+        );
+    }
+    let _ = session
+        .close(ended.map(|(code, why)| close(code, why)))
+        .await;
+}
+
+fn close(code: u16, description: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(description.to_owned()),
+    }
+}
+
+/// The socket's loop; returns how to close it (`None`: the browser closed).
+async fn serve(
+    signalling: &Signalling,
+    member: &Member,
+    session: &mut actix_ws::Session,
+    stream: &mut actix_ws::AggregatedMessageStream,
+    outbox: &Outbox,
+    inbox: &mut mpsc::Receiver<Outgoing>,
+    welcome: ServerSignal,
+) -> Option<(u16, &'static str)> {
+    let text = |message: &ServerSignal| serde_json::to_string(message).expect("signals serialise");
+    session.text(text(&welcome)).await.ok()?;
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut last_heard = Instant::now();
+    let mut budget = MessageBudget::new(last_heard);
+    loop {
+        tokio::select! {
+            incoming = stream.next() => {
+                last_heard = Instant::now();
+                match incoming? {
+                    Ok(AggregatedMessage::Text(body)) => {
+                        if !budget.spend(last_heard) {
+                            return Some((close_code::POLICY, "too many messages"));
+                        }
+                        match serde_json::from_str::<ClientSignal>(&body) {
+                            Ok(ClientSignal::Signal { to, payload }) => {
+                                let target = signalling.registry().route(&member.room, &to);
+                                let relayed = ServerSignal::Signal { from: member.identity.clone(), payload };
+                                match target {
+                                    Some(target) => send(&target, relayed),
+                                    None => send(outbox, refusal("unknown_peer", "That participant is not in this visit.")),
+                                }
+                            }
+                            Err(_) => send(outbox, refusal("invalid_message", "That message is not a signal.")),
+                        }
+                    }
+                    Ok(AggregatedMessage::Ping(bytes)) => session.pong(&bytes).await.ok()?,
+                    Ok(AggregatedMessage::Close(_)) => return None,
+                    Ok(_) => {}
+                    Err(_) => return Some((close_code::POLICY, "message too large or malformed")),
+                }
+            }
+            outgoing = inbox.recv() => match outgoing? {
+                Outgoing::Signal(message) => session.text(text(&message)).await.ok()?,
+                Outgoing::Close(code, why) => return Some((code, why)),
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > IDLE_TIMEOUT {
+                    return Some((close_code::IDLE, "no answer from the browser"));
+                }
+                session.ping(b"").await.ok()?;
+            }
+        }
+    }
+}
+
+fn refusal(code: &str, message: &str) -> ServerSignal {
+    ServerSignal::Error {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_allows_a_burst_per_second() {
+        let start = Instant::now();
+        let mut budget = MessageBudget::new(start);
+        for _ in 0..MESSAGES_PER_SECOND {
+            assert!(budget.spend(start));
+        }
+        assert!(!budget.spend(start + Duration::from_millis(500)));
+        assert!(budget.spend(start + Duration::from_millis(1_001)));
+    }
+}

@@ -1,0 +1,264 @@
+//! The built-in rooms' signalling socket, with a real WebSocket client.
+
+use crate::helpers::{spawn_app, TestApp, CLINICIAN_ONE};
+use api_types::{close_code, Role, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error, Message};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn try_connect(app: &TestApp, token: &str) -> Result<Socket, Error> {
+    let url = format!("{}/api/rooms/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    let protocols = format!("{SIGNALLING_PROTOCOL}, {token}");
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", protocols.parse().unwrap());
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, _)| socket)
+}
+
+async fn connect(app: &TestApp, token: &str) -> Socket {
+    try_connect(app, token).await.expect("the socket opens")
+}
+
+/// The next signal, skipping pings; panics after 5 s of silence.
+async fn next(socket: &mut Socket) -> ServerSignal {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("the socket is open")
+            .expect("a valid frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("a server signal");
+        }
+    }
+}
+
+/// The close code the server ends the socket with.
+async fn closed_with(socket: &mut Socket) -> u16 {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("closed within 20 s")
+        {
+            Some(Ok(Message::Close(Some(frame)))) => return u16::from(frame.code),
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    }
+}
+
+struct Visit {
+    patient: TokenResponse,
+    clinician: TokenResponse,
+    guest_invite: String,
+}
+
+async fn visit(app: &TestApp) -> Visit {
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let token = |body: serde_json::Value, bearer: Option<String>| async move {
+        app.post("/api/token", &body, bearer.as_deref())
+            .await
+            .json::<TokenResponse>()
+            .await
+            .unwrap()
+    };
+    Visit {
+        patient: token(json!({"invite": visit.patient_invite}), None).await,
+        clinician: token(
+            json!({"visit_id": visit.visit_id}),
+            Some(session.token.clone()),
+        )
+        .await,
+        guest_invite: visit.guest_invite,
+    }
+}
+
+async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
+    app.post("/api/token", &json!({"invite": invite}), None)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bad_or_missing_tokens_are_refused_before_the_upgrade() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    for token in [
+        "",
+        "garbage",
+        &format!("{}x", visit.patient.token),
+        &visit.guest_invite,
+    ] {
+        match try_connect(&app, token).await {
+            Err(Error::Http(response)) => {
+                assert_eq!(response.status(), 401, "token {token:?}");
+                let body: serde_json::Value =
+                    serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+                assert!(body["error"]["code"].is_string(), "{body}");
+            }
+            other => panic!("token {token:?} was not refused: {:?}", other.map(|_| ())),
+        }
+    }
+}
+
+#[tokio::test]
+async fn members_see_each_other_and_relay_only_to_their_room() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut patient = connect(&app, &visit.patient.token).await;
+    let ServerSignal::Welcome {
+        identity,
+        role,
+        roster,
+    } = next(&mut patient).await
+    else {
+        panic!("welcome first")
+    };
+    assert_eq!(
+        (identity.as_str(), role, roster.len()),
+        (visit.patient.identity.as_str(), Role::Patient, 0)
+    );
+
+    let mut clinician = connect(&app, &visit.clinician.token).await;
+    let ServerSignal::Welcome { roster, .. } = next(&mut clinician).await else {
+        panic!("welcome first")
+    };
+    assert_eq!(roster.len(), 1);
+    assert_eq!(
+        (roster[0].identity.as_str(), roster[0].role),
+        (visit.patient.identity.as_str(), Role::Patient)
+    );
+    let ServerSignal::Joined(joined) = next(&mut patient).await else {
+        panic!("joined")
+    };
+    assert_eq!(joined.role, Role::Provider);
+
+    let offer = json!({"type": "signal", "to": visit.patient.identity, "payload": {"sdp": "v=0"}});
+    clinician
+        .send(Message::text(offer.to_string()))
+        .await
+        .unwrap();
+    assert_eq!(
+        next(&mut patient).await,
+        ServerSignal::Signal {
+            from: visit.clinician.identity.clone(),
+            payload: json!({"sdp": "v=0"})
+        }
+    );
+
+    // Another visit's patient is out of reach.
+    let other = self::visit(&app).await;
+    let stray = json!({"type": "signal", "to": other.patient.identity, "payload": {}});
+    clinician
+        .send(Message::text(stray.to_string()))
+        .await
+        .unwrap();
+    assert!(
+        matches!(next(&mut clinician).await, ServerSignal::Error { code, .. } if code == "unknown_peer")
+    );
+
+    clinician.close(None).await.unwrap();
+    assert_eq!(
+        next(&mut patient).await,
+        ServerSignal::Left {
+            identity: visit.clinician.identity.clone()
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_same_identity_joining_again_closes_the_older_socket() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut first = connect(&app, &visit.patient.token).await;
+    next(&mut first).await;
+    let mut second = connect(&app, &visit.patient.token).await;
+    assert!(matches!(
+        next(&mut second).await,
+        ServerSignal::Welcome { .. }
+    ));
+    assert_eq!(closed_with(&mut first).await, close_code::REPLACED);
+}
+
+#[tokio::test]
+async fn a_room_holds_six_participants() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut sockets = vec![connect(&app, &visit.patient.token).await];
+    for _ in 0..5 {
+        let guest = guest_token(&app, &visit.guest_invite).await;
+        sockets.push(connect(&app, &guest.token).await);
+    }
+    let seventh = guest_token(&app, &visit.guest_invite).await;
+    match try_connect(&app, &seventh.token).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 409),
+        other => panic!("a seventh participant joined: {:?}", other.map(|_| ())),
+    }
+}
+
+#[tokio::test]
+async fn oversized_and_flooding_messages_close_the_socket() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut big = connect(&app, &visit.patient.token).await;
+    next(&mut big).await;
+    let payload = "x".repeat(70 * 1024);
+    big.send(Message::text(
+        json!({"type": "signal", "to": "a", "payload": payload}).to_string(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(closed_with(&mut big).await, close_code::POLICY);
+
+    let mut flood = connect(&app, &visit.clinician.token).await;
+    next(&mut flood).await;
+    for _ in 0..60 {
+        let _ = flood.send(Message::text("{}")).await;
+    }
+    assert_eq!(closed_with(&mut flood).await, close_code::POLICY);
+}
+
+#[tokio::test]
+async fn a_vanished_browser_leaves_the_roster_within_15_seconds() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    // Joined, then never read from again: it answers no heartbeat.
+    let mut silent = connect(&app, &visit.patient.token).await;
+    next(&mut silent).await;
+    let mut clinician = connect(&app, &visit.clinician.token).await;
+    let ServerSignal::Welcome { roster, .. } = next(&mut clinician).await else {
+        panic!("welcome")
+    };
+    assert_eq!(roster.len(), 1);
+    let started = std::time::Instant::now();
+    let left = loop {
+        let message = tokio::time::timeout(Duration::from_secs(16), clinician.next()).await;
+        match message.expect("a message within 16 s").unwrap().unwrap() {
+            Message::Text(text) => break serde_json::from_str::<ServerSignal>(&text).unwrap(),
+            _ => continue,
+        }
+    };
+    assert_eq!(
+        left,
+        ServerSignal::Left {
+            identity: visit.patient.identity.clone()
+        }
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+    drop(silent);
+}
