@@ -13,7 +13,7 @@ pub type TestResult<T = ()> = Result<T, String>;
 
 /// Flags that work on these machines (see DEVELOPERS.md), plus a fake camera
 /// and microphone that grant themselves.
-const CHROMIUM_FLAGS: [&str; 11] = [
+const CHROMIUM_FLAGS: [&str; 12] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -25,6 +25,8 @@ const CHROMIUM_FLAGS: [&str; 11] = [
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
     "--window-size=1024,768",
+    // A reload that rejoins a call plays the remote audio without a new click.
+    "--autoplay-policy=no-user-gesture-required",
 ];
 
 pub struct Browser {
@@ -153,6 +155,38 @@ impl Browser {
             .map_err(|err| format!("no `{css}` within 15 s: {err}"))
     }
 
+    /// Runs `script` (a function body) in the page and returns its result.
+    pub async fn eval(&self, script: &str) -> TestResult<Value> {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .map_err(|err| format!("script failed: {err}\n{script}"))
+    }
+
+    /// Waits until `condition` (a JS expression) is true in the page.
+    pub async fn wait_until(&self, condition: &str, timeout: Duration) -> TestResult {
+        let deadline = Instant::now() + timeout;
+        let script = format!("try {{ return !!({condition}); }} catch (e) {{ return false; }}");
+        while Instant::now() < deadline {
+            if self.eval(&script).await? == Value::Bool(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("not true within {timeout:?}: {condition}"))
+    }
+
+    /// Kills this browser without letting the page say goodbye, as a crash would.
+    pub fn kill_chromium(&self) {
+        let _ = std::process::Command::new("pkill")
+            .args([
+                "-KILL",
+                "-f",
+                &format!("user-data-dir={}", self.profile.display()),
+            ])
+            .status();
+    }
+
     async fn console_log(&self) -> String {
         match self.client.issue_cmd(BrowserLog).await {
             Ok(Value::Array(entries)) => entries
@@ -197,12 +231,33 @@ impl Browser {
 /// Runs `test` in a fresh browser; on failure saves artifacts, then panics
 /// with the failure so the test runner reports it.
 pub async fn with_browser(name: &str, test: impl AsyncFnOnce(&Browser) -> TestResult) {
-    let browser = Browser::launch().await;
-    let outcome = test(&browser).await;
-    if outcome.is_err() {
-        browser.save_artifacts(name).await;
+    with_browsers(name, 1, async |browsers: &[Browser]| {
+        test(&browsers[0]).await
+    })
+    .await;
+}
+
+/// Runs `test` with `count` browsers, one per person; on failure saves each
+/// one's screenshot and console log (`name-0`, `name-1`, …).
+pub async fn with_browsers(
+    name: &str,
+    count: usize,
+    test: impl AsyncFnOnce(&[Browser]) -> TestResult,
+) {
+    let mut browsers = Vec::with_capacity(count);
+    for _ in 0..count {
+        browsers.push(Browser::launch().await);
     }
-    browser.close().await;
+    let outcome = test(&browsers).await;
+    // Everyone's state first: closing one browser changes what the others show.
+    if outcome.is_err() {
+        for (index, browser) in browsers.iter().enumerate() {
+            browser.save_artifacts(&format!("{name}-{index}")).await;
+        }
+    }
+    for browser in browsers {
+        browser.close().await;
+    }
     if let Err(err) = outcome {
         panic!("{name}: {err}");
     }

@@ -21,25 +21,72 @@ pub fn serve_static(dir: &Path) -> String {
 
 pub struct Service {
     pub url: String,
+    pub port: u16,
     /// The demo clinician's password (built-in mode makes one at start-up).
     pub demo_password: String,
+    handle: actix_web::dev::ServerHandle,
 }
 
+/// Fixed keys, so sessions and invites outlive a restart of the service.
+const SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const INVITE_KEY: &str = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
+
 /// The real token service with built-in video and its demo clinician,
-/// optionally serving `static_dir`.
-pub fn spawn_service(static_dir: Option<PathBuf>) -> Service {
-    let mut settings = Settings::from_lookup(|_| None).expect("default settings are valid");
-    settings.port = 0;
+/// serving `static_dir` if given, on `port` (0: any free port).
+pub fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
+    log_to_artifacts();
+    let mut settings = Settings::from_lookup(|name| match name {
+        "SESSION_SIGNING_KEY" => Some(SESSION_KEY.to_owned()),
+        "INVITE_SIGNING_KEY" => Some(INVITE_KEY.to_owned()),
+        _ => None,
+    })
+    .expect("test settings are valid");
+    settings.port = port;
     settings.static_dir = static_dir;
-    let app = Application::build(settings).expect("the service binds a free port");
-    let url = format!("http://127.0.0.1:{}", app.port());
+    let app = Application::build(settings).expect("the service binds its port");
+    let port = app.port();
     let demo_password = app
         .demo_login()
         .expect("built-in mode makes a demo clinician")
         .password
         .clone();
-    tokio::spawn(app.run_until_stopped());
-    Service { url, demo_password }
+    let server = app.into_server();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Service {
+        url: format!("http://127.0.0.1:{port}"),
+        port,
+        demo_password,
+        handle,
+    }
+}
+
+/// The service's logs (debug level) go to `target/e2e-artifacts/service.log`,
+/// beside the browsers' screenshots and console logs.
+fn log_to_artifacts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir = crate::artifacts_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(file) = std::fs::File::create(dir.join("service.log")) {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("info,token_service=debug")
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .try_init();
+        }
+    });
+}
+
+pub fn spawn_service(static_dir: Option<PathBuf>) -> Service {
+    spawn_service_on(0, static_dir)
+}
+
+impl Service {
+    /// Stops the service at once, as a crash or redeploy would.
+    pub async fn stop(&self) {
+        self.handle.stop(false).await;
+    }
 }
 
 /// A copy of `dist/` that a test may change (for example its `config.json`).

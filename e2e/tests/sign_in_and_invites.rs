@@ -40,7 +40,8 @@ async fn a_clinician_creates_a_visit_and_the_patient_link_opens_it() {
 
     with_browser("patient_opens_link", async |b| {
         b.open_fresh(&patient_link).await?;
-        b.wait_for_text(".ready", "Your visit link works").await?;
+        b.wait_for_text("[data-view=prejoin] h1", "Check your camera and microphone")
+            .await?;
         b.open_fresh(&format!("{patient_link}tampered")).await?;
         b.wait_for_text("[role=alert]", "This visit link doesn't work")
             .await?;

@@ -1,12 +1,16 @@
 use crate::config::{self, ConfigProblem};
 use crate::context::{Session, SessionAction, SessionContext};
 use crate::pages::{
-    config_error::ConfigError, home::Home, not_found::NotFound, provider_sign_in::ProviderSignIn,
-    provider_visits::ProviderVisits, visit_entry::VisitEntry,
+    config_error::ConfigError,
+    home::Home,
+    not_found::NotFound,
+    provider_sign_in::ProviderSignIn,
+    provider_visits::{ProviderVisit, ProviderVisits},
+    visit_entry::VisitEntry,
 };
 use crate::route::Route;
 use crate::services::{api::Api, now_seconds, storage};
-use api_types::Role;
+use api_types::TokenRequest;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -106,8 +110,10 @@ fn use_session_upkeep(session: &SessionContext) {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
-        Route::PatientVisit { invite } => html! { <VisitEntry {invite} role={Role::Patient} /> },
-        Route::GuestVisit { invite } => html! { <VisitEntry {invite} role={Role::Guest} /> },
+        Route::PatientVisit { invite } | Route::GuestVisit { invite } => {
+            html! { <VisitEntry request={TokenRequest { invite: Some(invite), visit_id: None }} /> }
+        }
+        Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
         Route::ProviderSignIn => html! { <ProviderSignIn /> },
         Route::ProviderVisits => html! { <ProviderVisits /> },
         Route::NotFound => html! { <NotFound /> },

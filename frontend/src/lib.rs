@@ -2,12 +2,16 @@
 //! modules free of browser calls so `cargo test` checks it natively.
 
 mod app;
+mod bindings;
 mod config;
 mod context;
+mod media;
 mod messages;
 mod pages;
 mod route;
 mod services;
+mod video;
+mod visit;
 
 /// Mounts the app over the static "Loading…" placeholder in `index.html`.
 pub fn start() {

@@ -19,6 +19,9 @@ pub enum Route {
     /// The clinician's visits, after sign-in.
     #[at("/provider/visits")]
     ProviderVisits,
+    /// The clinician in one visit's room.
+    #[at("/provider/visits/:visit_id")]
+    ProviderVisit { visit_id: String },
     #[not_found]
     #[at("/404")]
     NotFound,

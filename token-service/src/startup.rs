@@ -164,6 +164,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+
+    /// The server future, for callers that stop it through its handle.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
 }
 
 /// Exact-origin CORS for the clinic's SPA hosts; `Vary: Origin` is on by default.

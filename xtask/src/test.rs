@@ -63,7 +63,15 @@ fn size_budget() -> StepResult {
 }
 
 fn end_to_end() -> StepResult {
-    cargo(&["test", "--package", "e2e", "--", "--test-threads=1"])
+    // --nocapture: the browser tests print timing figures.
+    cargo(&[
+        "test",
+        "--package",
+        "e2e",
+        "--",
+        "--test-threads=1",
+        "--nocapture",
+    ])
 }
 
 pub fn test() -> ExitCode {

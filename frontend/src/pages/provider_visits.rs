@@ -2,8 +2,9 @@
 
 use crate::context::{use_session, SessionAction};
 use crate::messages;
+use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
-use api_types::{CreateVisitRequest, CreateVisitResponse};
+use api_types::{CreateVisitRequest, CreateVisitResponse, TokenRequest};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -149,9 +150,13 @@ fn VisitLinks(props: &VisitLinksProps) -> Html {
     let guest_link = link_to(&Route::GuestVisit {
         invite: props.visit.guest_invite.clone(),
     });
+    let start = Route::ProviderVisit {
+        visit_id: props.visit.visit_id.clone(),
+    };
     html! {
         <section class="card visit">
             <h2>{ title }</h2>
+            <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
             <CopyLink label="Patient link" link={patient_link} />
             <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
         </section>
@@ -187,4 +192,23 @@ fn CopyLink(props: &CopyLinkProps) -> Html {
             </button>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProviderVisitProps {
+    pub visit_id: String,
+}
+
+/// The clinician joining one of their visits.
+#[component]
+pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
+    let session = use_session();
+    let Some(clinician) = session.clinician.clone() else {
+        return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
+    };
+    let request = TokenRequest {
+        invite: None,
+        visit_id: Some(props.visit_id.clone()),
+    };
+    html! { <VisitEntry {request} session={clinician.token.clone()} /> }
 }

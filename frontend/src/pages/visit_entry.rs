@@ -1,15 +1,19 @@
-//! Where a patient's or guest's visit link lands: the invite is checked by
-//! asking for a video token, so a bad link is explained before anything else.
+//! Where a visit link lands: the invite (or, for a clinician, the session and
+//! visit id) is exchanged for a video token first, so a bad link is explained
+//! before anything else.
 
 use crate::context::use_session;
 use crate::messages::InviteProblem;
-use api_types::{Role, TokenRequest, TokenResponse};
+use crate::pages::visit::Visit;
+use api_types::{TokenRequest, TokenResponse};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub invite: String,
-    pub role: Role,
+    pub request: TokenRequest,
+    /// A clinician's session token, for `visit_id` requests.
+    #[prop_or_default]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -25,41 +29,37 @@ pub fn VisitEntry(props: &Props) -> Html {
     let entry = use_state(|| Entry::Checking);
     {
         let entry = entry.clone();
-        use_effect_with(props.invite.clone(), move |invite| {
-            let request = TokenRequest {
-                invite: Some(invite.clone()),
-                visit_id: None,
-            };
-            yew::platform::spawn_local(async move {
-                entry.set(match session.api.video_token(&request, None).await {
-                    Ok(token) => Entry::Ready(token),
-                    Err(err) => Entry::Problem(InviteProblem::from_error(&err)),
+        use_effect_with(
+            (props.request.clone(), props.session.clone()),
+            move |(request, bearer)| {
+                let (request, bearer) = (request.clone(), bearer.clone());
+                yew::platform::spawn_local(async move {
+                    entry.set(
+                        match session.api.video_token(&request, bearer.as_deref()).await {
+                            Ok(token) => Entry::Ready(token),
+                            Err(err) => Entry::Problem(InviteProblem::from_error(&err)),
+                        },
+                    );
                 });
-            });
-        });
+            },
+        );
     }
-    let heading = match props.role {
-        Role::Guest => "Joining a video visit",
-        _ => "Your video visit",
-    };
-    let body = match &*entry {
-        Entry::Checking => html! { <p aria-busy="true">{ "Checking your visit link…" }</p> },
+    match &*entry {
+        Entry::Ready(token) => html! { <Visit token={token.clone()} /> },
+        Entry::Checking => html! {
+            <main class="page"><section class="card">
+                <h1>{ "Your video visit" }</h1>
+                <p aria-busy="true">{ "Checking your visit link…" }</p>
+            </section></main>
+        },
         Entry::Problem(problem) => html! {
-            <div role="alert" class="problem">
-                <h2>{ problem.title() }</h2>
-                <p>{ problem.advice() }</p>
-            </div>
+            <main class="page"><section class="card">
+                <h1>{ "Your video visit" }</h1>
+                <div role="alert" class="problem">
+                    <h2>{ problem.title() }</h2>
+                    <p>{ problem.advice() }</p>
+                </div>
+            </section></main>
         },
-        Entry::Ready(_) => html! {
-            <p class="ready">{ "Your visit link works. Before you join we will check your camera and microphone. Then you wait in a quiet waiting room until your clinician arrives." }</p>
-        },
-    };
-    html! {
-        <main class="page">
-            <section class="card">
-                <h1>{ heading }</h1>
-                { body }
-            </section>
-        </main>
     }
 }

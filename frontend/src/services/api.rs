@@ -28,6 +28,20 @@ impl Api {
         format!("{}{path}", self.base)
     }
 
+    /// The built-in rooms' WebSocket, on the API's host and scheme.
+    pub fn signalling_url(&self) -> String {
+        let base = &self.base;
+        let base = base
+            .strip_prefix("https://")
+            .map(|rest| format!("wss://{rest}"))
+            .or_else(|| {
+                base.strip_prefix("http://")
+                    .map(|rest| format!("ws://{rest}"))
+            })
+            .unwrap_or_else(|| base.clone());
+        format!("{base}api/rooms/ws")
+    }
+
     pub async fn sign_in(
         &self,
         username: String,
@@ -74,7 +88,22 @@ fn with_trailing_slash(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_trailing_slash;
+    use super::{with_trailing_slash, Api};
+
+    #[test]
+    fn signalling_follows_the_api_scheme() {
+        let api = |base: &str| Api {
+            base: base.to_owned(),
+        };
+        assert_eq!(
+            api("http://127.0.0.1:8080/").signalling_url(),
+            "ws://127.0.0.1:8080/api/rooms/ws"
+        );
+        assert_eq!(
+            api("https://t.example/h/").signalling_url(),
+            "wss://t.example/h/api/rooms/ws"
+        );
+    }
 
     #[test]
     fn base_urls_end_in_one_slash() {

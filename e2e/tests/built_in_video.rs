@@ -1,0 +1,220 @@
+//! Built-in video end to end: real Chromium per person, fake camera and
+//! microphone, real WebRTC on loopback, the release SPA and the real service.
+
+use e2e::browser::{with_browsers, Browser, TestResult};
+use e2e::dist_dir;
+use e2e::servers::{spawn_service, spawn_service_on, Service};
+use std::time::{Duration, Instant};
+
+const PATIENT_WAITING: &str = "document.querySelector('[data-view=waiting]')";
+const IN_CALL: &str = "document.querySelector('[data-view=call]')";
+const SHORT: Duration = Duration::from_secs(20);
+
+/// True when the `<video>` matching `css` shows live frames.
+fn playing(css: &str) -> String {
+    format!("(v => v && v.videoWidth > 0 && v.readyState >= 2 && !v.paused)(document.querySelector('{css}'))")
+}
+
+/// Its `currentTime` moves on, so frames really arrive.
+async fn advancing(b: &Browser, css: &str) -> TestResult {
+    let now = b
+        .eval(&format!(
+            "return document.querySelector('{css}').currentTime"
+        ))
+        .await?;
+    let then = now.as_f64().unwrap_or_default();
+    b.wait_until(
+        &format!("document.querySelector('{css}').currentTime > {then} + 0.3"),
+        SHORT,
+    )
+    .await
+}
+
+/// The remote video plays, with an audio track beside it.
+async fn sees_and_hears_remote(b: &Browser) -> TestResult {
+    b.wait_until(&playing("video.remote-video"), SHORT).await?;
+    advancing(b, "video.remote-video").await?;
+    b.wait_until(
+        "document.querySelector('video.remote-video').srcObject.getAudioTracks().length > 0",
+        SHORT,
+    )
+    .await
+}
+
+/// The clinician signs in, creates a visit and returns (patient link, guest link).
+async fn clinician_creates_visit(b: &Browser, service: &Service) -> TestResult<(String, String)> {
+    b.open_fresh(&format!("{}/#/provider", service.url)).await?;
+    b.fill("#username", "demo").await?;
+    b.fill("#password", &service.demo_password).await?;
+    b.click("button[type=submit]").await?;
+    b.wait_for_text("h1", "Your visits").await?;
+    b.click("form button[type=submit]").await?;
+    b.wait_for_text(".visit h2", "Visit").await?;
+    let links = b
+        .eval("return [...document.querySelectorAll('.visit input.link')].map(i => i.value)")
+        .await?;
+    let link = |i: usize| links[i].as_str().map(str::to_owned).ok_or("no visit links");
+    Ok((link(0)?, link(1)?))
+}
+
+/// Opens a visit link and presses Join once the camera preview is ready.
+async fn join(b: &Browser, link: &str) -> TestResult {
+    b.open_fresh(link).await?;
+    b.wait_until(
+        "document.querySelector('[data-view=prejoin] button:not([disabled])')",
+        SHORT,
+    )
+    .await?;
+    b.click("[data-view=prejoin] button").await
+}
+
+/// The clinician's "Start visit" from their list, then Join.
+async fn clinician_starts_visit(b: &Browser) -> TestResult {
+    b.click("a.start").await?;
+    b.wait_until(
+        "document.querySelector('[data-view=prejoin] button:not([disabled])')",
+        SHORT,
+    )
+    .await?;
+    b.click("[data-view=prejoin] button").await
+}
+
+#[tokio::test]
+async fn a_visit_from_waiting_room_to_call_and_back() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("visit_flow", 3, async |browsers: &[Browser]| {
+        let (clinician, patient, second_tab) = (&browsers[0], &browsers[1], &browsers[2]);
+        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+
+        // 1. The patient joins alone: waiting room, own self-view playing.
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        patient.wait_until(&playing("video.self-view"), SHORT).await?;
+        patient.wait_for_text("[data-view=waiting] h1", "Your clinician will be with you shortly").await?;
+
+        // 2. The clinician joins: the waiting room gives way to the call.
+        clinician_starts_visit(clinician).await?;
+        let clicked = Instant::now();
+        patient.wait_until(IN_CALL, SHORT).await?;
+        let to_call = clicked.elapsed();
+        sees_and_hears_remote(patient).await?;
+        sees_and_hears_remote(clinician).await?;
+        println!("figure: clinician Join click to patient's waiting room gone: {} ms", to_call.as_millis());
+
+        // 3. The clinician leaves: back to waiting, told they stepped out; then returns.
+        clinician.click("button.leave").await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        patient.wait_for_text(".stepped-out", "stepped out").await?;
+        let visit_page = clinician.eval("return location.href").await?;
+        join(clinician, visit_page.as_str().unwrap_or_default()).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+        sees_and_hears_remote(patient).await?;
+
+        // 5. The patient reloads mid-call: straight back into the call.
+        patient.client.refresh().await.map_err(|e| e.to_string())?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+        sees_and_hears_remote(patient).await?;
+
+        // 9. The same invite in a second tab: the first says so.
+        join(second_tab, &patient_link).await?;
+        second_tab.wait_until(IN_CALL, SHORT).await?;
+        patient.wait_for_text("[data-view=ended]", "another tab").await?;
+
+        // 8. Leave: every local track ends (the camera light goes off).
+        second_tab
+            .eval("window.hearthTracks = document.querySelector('video.self-view').srcObject.getTracks(); return null")
+            .await?;
+        second_tab.click("button.leave").await?;
+        second_tab.wait_until("document.querySelector('[data-view=ended]')", SHORT).await?;
+        second_tab
+            .wait_until("window.hearthTracks.length === 2 && window.hearthTracks.every(t => t.readyState === 'ended')", SHORT)
+            .await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_crashed_clinician_browser_sends_the_patient_back_to_waiting() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("clinician_crash", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        clinician_starts_visit(clinician).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+
+        // 4. Killed without leaving: the patient is back in the waiting room within 20 s.
+        clinician.kill_chromium();
+        let killed = Instant::now();
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        println!(
+            "figure: crashed clinician to patient's waiting room: {} ms",
+            killed.elapsed().as_millis()
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("guest_first", 3, async |browsers: &[Browser]| {
+        let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
+        let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+
+        // 6. A guest joins first: the patient still waits, and is told.
+        join(guest, &guest_link).await?;
+        guest.wait_until(PATIENT_WAITING, SHORT).await?;
+        patient.wait_for_text(".guests", "interpreter or relative has joined").await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+
+        clinician_starts_visit(clinician).await?;
+        for (who, person) in [("patient", patient), ("guest", guest), ("clinician", clinician)] {
+            person.wait_until(IN_CALL, SHORT).await.map_err(|e| format!("{who}: {e}"))?;
+            let both = "[...document.querySelectorAll('video.remote-video')].filter(v => v.videoWidth > 0).length === 2";
+            if let Err(err) = person.wait_until(both, SHORT).await {
+                let seen = person
+                    .eval("return [...document.querySelectorAll('figure.remote')].map(f => f.dataset.role + ':' + f.querySelector('video').videoWidth)")
+                    .await?;
+                return Err(format!("{who} sees {seen}: {err}"));
+            }
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_restart_mid_call_recovers_by_itself() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("service_restart", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        clinician_starts_visit(clinician).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+
+        // 7. The service goes away and comes back on the same port.
+        service.stop().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let _restarted = spawn_service_on(service.port, Some(dist_dir()));
+        for person in [patient, clinician] {
+            person.wait_until(IN_CALL, Duration::from_secs(30)).await?;
+            person
+                .wait_until(
+                    "!document.querySelector('.banner')",
+                    Duration::from_secs(30),
+                )
+                .await?;
+            sees_and_hears_remote(person).await?;
+        }
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,483 @@
+//! Built-in video: the service's signalling socket plus a mesh of
+//! `RTCPeerConnection`s, one per remote participant. Whoever joins calls
+//! everyone already there, and they answer; the "perfect negotiation"
+//! pattern settles any collision that still happens (renegotiation,
+//! simultaneous rejoins), so nothing deadlocks.
+
+use super::RoomEvent;
+use crate::bindings;
+use crate::visit::machine::{EndReason, Input};
+use api_types::{close_code, ClientSignal, ServerSignal, SIGNALLING_PROTOCOL};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    CloseEvent, MediaStream, MessageEvent, RtcPeerConnection, RtcPeerConnectionIceEvent,
+    RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent, WebSocket,
+};
+use yew::Callback;
+
+/// How long to keep trying to reach the service before giving up.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(60);
+
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+struct Peer {
+    pc: RtcPeerConnection,
+    polite: bool,
+    making_offer: Rc<Cell<bool>>,
+    ignore_offer: Rc<Cell<bool>>,
+    _handlers: Vec<Handler>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.pc.set_onnegotiationneeded(None);
+        self.pc.set_onicecandidate(None);
+        self.pc.set_ontrack(None);
+        self.pc.set_onconnectionstatechange(None);
+        self.pc.close();
+    }
+}
+
+struct Inner {
+    url: String,
+    token: String,
+    /// Unix seconds; past it, reconnecting cannot succeed.
+    token_expires_at: u64,
+    me: String,
+    local: MediaStream,
+    emit: Callback<RoomEvent>,
+    socket: Option<(WebSocket, Vec<Handler>)>,
+    peers: HashMap<String, Peer>,
+    /// Remote identities the machine has been told about.
+    known: BTreeSet<String>,
+    connected_once: bool,
+    leaving: bool,
+    /// When the socket dropped, while reconnecting (ms since the epoch).
+    dropped_at: Option<f64>,
+    attempt: u32,
+}
+
+/// A joined built-in room. Dropping it does not leave; call [`LocalRoom::leave`].
+#[derive(Clone)]
+pub struct LocalRoom {
+    inner: Rc<RefCell<Inner>>,
+}
+
+impl PartialEq for LocalRoom {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl LocalRoom {
+    pub fn connect(
+        url: String,
+        token: String,
+        me: String,
+        token_expires_at: u64,
+        local: MediaStream,
+        emit: Callback<RoomEvent>,
+    ) -> Self {
+        let room = LocalRoom {
+            inner: Rc::new(RefCell::new(Inner {
+                url,
+                token,
+                token_expires_at,
+                me,
+                local,
+                emit,
+                socket: None,
+                peers: HashMap::new(),
+                known: BTreeSet::new(),
+                connected_once: false,
+                leaving: false,
+                dropped_at: None,
+                attempt: 0,
+            })),
+        };
+        room.open_socket();
+        room
+    }
+
+    /// Leaves for good: closes the socket and every peer connection.
+    pub fn leave(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.leaving = true;
+        inner.peers.clear();
+        if let Some((socket, _)) = inner.socket.take() {
+            clear_socket_handlers(&socket);
+            let _ = socket.close_with_code(1000);
+        }
+    }
+
+    fn emit(&self, event: RoomEvent) {
+        let emit = self.inner.borrow().emit.clone();
+        emit.emit(event);
+    }
+
+    fn input(&self, input: Input) {
+        self.emit(RoomEvent::Input(input));
+    }
+
+    fn open_socket(&self) {
+        let (url, token) = {
+            let inner = self.inner.borrow();
+            (inner.url.clone(), inner.token.clone())
+        };
+        let protocols = js_sys::Array::of2(&SIGNALLING_PROTOCOL.into(), &token.into());
+        let Ok(socket) = WebSocket::new_with_str_sequence(&url, &protocols) else {
+            self.schedule_reconnect();
+            return;
+        };
+        let on_message = {
+            let room = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let text = event.unchecked_into::<MessageEvent>().data().as_string();
+                if let Some(signal) =
+                    text.and_then(|t| serde_json::from_str::<ServerSignal>(&t).ok())
+                {
+                    room.on_signal(signal);
+                }
+            })
+        };
+        let on_close = {
+            let room = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                room.on_close(event.unchecked_into::<CloseEvent>().code());
+            })
+        };
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.inner.borrow_mut().socket = Some((socket, vec![on_message, on_close]));
+    }
+
+    fn on_close(&self, code: u16) {
+        web_sys::console::info_1(&format!("signalling socket closed with code {code}").into());
+        let ending = match code {
+            close_code::REPLACED => Some(EndReason::JoinedElsewhere),
+            close_code::ROOM_ENDED => Some(EndReason::ClinicianEnded),
+            _ => None,
+        };
+        {
+            let mut inner = self.inner.borrow_mut();
+            if inner.leaving {
+                return;
+            }
+            if let Some((socket, _)) = inner.socket.take() {
+                clear_socket_handlers(&socket);
+            }
+            if ending.is_some() {
+                inner.leaving = true;
+                inner.peers.clear();
+            }
+        }
+        match ending {
+            Some(reason) => self.input(Input::LocalDisconnected(reason)),
+            None => {
+                let first_drop = self.inner.borrow().dropped_at.is_none();
+                if first_drop {
+                    self.inner.borrow_mut().dropped_at = Some(js_sys::Date::now());
+                    self.input(Input::LocalReconnecting);
+                }
+                self.schedule_reconnect();
+            }
+        }
+    }
+
+    /// Tries again with backoff (0.5 s doubling to 4 s); peers keep their
+    /// media flowing meanwhile.
+    fn schedule_reconnect(&self) {
+        let (attempt, dropped_at, expires_at) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.attempt += 1;
+            (
+                inner.attempt,
+                inner.dropped_at.unwrap_or_else(js_sys::Date::now),
+                inner.token_expires_at,
+            )
+        };
+        let now = js_sys::Date::now();
+        let ending = if now / 1000.0 >= expires_at as f64 {
+            Some(EndReason::TokenExpired)
+        } else if now - dropped_at > GIVE_UP_AFTER.as_millis() as f64 {
+            Some(EndReason::ConnectionLost)
+        } else {
+            None
+        };
+        if let Some(reason) = ending {
+            self.leave();
+            self.input(Input::LocalDisconnected(reason));
+            return;
+        }
+        let delay = Duration::from_millis(500u64 << attempt.min(3));
+        let room = self.clone();
+        yew::platform::spawn_local(async move {
+            yew::platform::time::sleep(delay).await;
+            if !room.inner.borrow().leaving {
+                room.open_socket();
+            }
+        });
+    }
+
+    fn on_signal(&self, signal: ServerSignal) {
+        if !matches!(signal, ServerSignal::Signal { .. }) {
+            web_sys::console::info_1(&format!("signalling: {signal:?}").into());
+        }
+        match signal {
+            ServerSignal::Welcome { roster, .. } => {
+                let (first, reconnected) = {
+                    let mut inner = self.inner.borrow_mut();
+                    let first = !inner.connected_once;
+                    inner.connected_once = true;
+                    inner.attempt = 0;
+                    let reconnected = inner.dropped_at.take().is_some();
+                    // Rebuild the mesh from the roster: the others rebuild theirs too.
+                    inner.peers.clear();
+                    (first, reconnected)
+                };
+                if first {
+                    self.input(Input::LocalConnected);
+                }
+                if reconnected {
+                    self.input(Input::LocalReconnected);
+                }
+                let here: BTreeSet<String> = roster.iter().map(|p| p.identity.clone()).collect();
+                let gone: Vec<String> = self
+                    .inner
+                    .borrow()
+                    .known
+                    .difference(&here)
+                    .cloned()
+                    .collect();
+                for identity in gone {
+                    self.forget(&identity);
+                }
+                // The newcomer calls everyone already here; they answer.
+                for participant in roster {
+                    self.meet(&participant.identity);
+                    self.ensure_peer(&participant.identity);
+                }
+            }
+            ServerSignal::Joined(participant) => {
+                // Any old connection to them is stale; their offer makes a new one.
+                self.inner.borrow_mut().peers.remove(&participant.identity);
+                self.meet(&participant.identity);
+            }
+            ServerSignal::Left { identity } => self.forget(&identity),
+            ServerSignal::Signal { from, payload } => self.on_peer_signal(&from, payload),
+            ServerSignal::Error { code, .. } => {
+                web_sys::console::warn_1(&format!("signalling refused a message: {code}").into());
+            }
+        }
+    }
+
+    /// A participant is here: tell the machine once.
+    fn meet(&self, identity: &str) {
+        let new = self.inner.borrow_mut().known.insert(identity.to_owned());
+        if new {
+            self.input(Input::RemoteJoined(identity.to_owned()));
+        }
+    }
+
+    fn forget(&self, identity: &str) {
+        let known = {
+            let mut inner = self.inner.borrow_mut();
+            inner.peers.remove(identity);
+            inner.known.remove(identity)
+        };
+        if known {
+            self.input(Input::RemoteLeft(identity.to_owned()));
+        }
+    }
+
+    fn send(&self, to: &str, key: &str, value: &JsValue) {
+        let payload = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&payload, &key.into(), value);
+        let Some(payload) = js_sys::JSON::stringify(&payload)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+        else {
+            return;
+        };
+        let message = ClientSignal::Signal {
+            to: to.to_owned(),
+            payload,
+        };
+        if let (Some((socket, _)), Ok(text)) =
+            (&self.inner.borrow().socket, serde_json::to_string(&message))
+        {
+            let _ = socket.send_with_str(&text);
+        }
+    }
+
+    fn ensure_peer(&self, identity: &str) {
+        if self.inner.borrow().peers.contains_key(identity) {
+            return;
+        }
+        let Ok(pc) = RtcPeerConnection::new() else {
+            return;
+        };
+        let (me, local) = {
+            let inner = self.inner.borrow();
+            (inner.me.clone(), inner.local.clone())
+        };
+        for track in local.get_tracks().iter() {
+            pc.add_track_0(&track.unchecked_into(), &local);
+        }
+        let making_offer = Rc::new(Cell::new(false));
+        let mut handlers = Vec::new();
+
+        let on_negotiation_needed = {
+            let (room, pc, making_offer, to) = (
+                self.clone(),
+                pc.clone(),
+                making_offer.clone(),
+                identity.to_owned(),
+            );
+            Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                let (room, pc, making_offer, to) =
+                    (room.clone(), pc.clone(), making_offer.clone(), to.clone());
+                yew::platform::spawn_local(async move {
+                    making_offer.set(true);
+                    if JsFuture::from(bindings::set_local_description_implicit(&pc))
+                        .await
+                        .is_ok()
+                    {
+                        if let Some(description) = pc.local_description() {
+                            room.send(&to, "description", &description);
+                        }
+                    }
+                    making_offer.set(false);
+                });
+            })
+        };
+        pc.set_onnegotiationneeded(Some(on_negotiation_needed.as_ref().unchecked_ref()));
+        handlers.push(on_negotiation_needed);
+
+        let on_ice_candidate = {
+            let (room, to) = (self.clone(), identity.to_owned());
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                if let Some(candidate) = event
+                    .unchecked_into::<RtcPeerConnectionIceEvent>()
+                    .candidate()
+                {
+                    room.send(&to, "candidate", &candidate);
+                }
+            })
+        };
+        pc.set_onicecandidate(Some(on_ice_candidate.as_ref().unchecked_ref()));
+        handlers.push(on_ice_candidate);
+
+        let on_track = {
+            let (room, from) = (self.clone(), identity.to_owned());
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let streams = event.unchecked_into::<RtcTrackEvent>().streams();
+                if let Ok(stream) = streams.get(0).dyn_into::<MediaStream>() {
+                    room.emit(RoomEvent::RemoteStream {
+                        identity: from.clone(),
+                        stream,
+                    });
+                }
+            })
+        };
+        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        handlers.push(on_track);
+
+        let on_state = {
+            let (room, pc, from) = (self.clone(), pc.clone(), identity.to_owned());
+            Closure::<dyn FnMut(JsValue)>::new(move |_| match pc.connection_state() {
+                RtcPeerConnectionState::Disconnected | RtcPeerConnectionState::Failed => {
+                    room.input(Input::RemoteReconnecting(from.clone()))
+                }
+                RtcPeerConnectionState::Connected => {
+                    room.input(Input::RemoteReconnected(from.clone()))
+                }
+                _ => {}
+            })
+        };
+        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        handlers.push(on_state);
+
+        let peer = Peer {
+            polite: me.as_str() < identity,
+            pc,
+            making_offer,
+            ignore_offer: Rc::new(Cell::new(false)),
+            _handlers: handlers,
+        };
+        self.inner
+            .borrow_mut()
+            .peers
+            .insert(identity.to_owned(), peer);
+    }
+
+    /// Perfect negotiation: the impolite side ignores a colliding offer; the
+    /// polite side rolls back and answers it.
+    fn on_peer_signal(&self, from: &str, payload: serde_json::Value) {
+        self.ensure_peer(from);
+        let Some((pc, polite, making_offer, ignore_offer)) =
+            self.inner.borrow().peers.get(from).map(|p| {
+                (
+                    p.pc.clone(),
+                    p.polite,
+                    p.making_offer.clone(),
+                    p.ignore_offer.clone(),
+                )
+            })
+        else {
+            return;
+        };
+        let as_js = |value: &serde_json::Value| js_sys::JSON::parse(&value.to_string()).ok();
+        if let Some(description) = payload.get("description") {
+            let is_offer = description["type"] == "offer";
+            let collision = is_offer
+                && (making_offer.get() || pc.signaling_state() != RtcSignalingState::Stable);
+            ignore_offer.set(!polite && collision);
+            let Some(description) = as_js(description) else {
+                return;
+            };
+            if ignore_offer.get() {
+                return;
+            }
+            let (room, to) = (self.clone(), from.to_owned());
+            yew::platform::spawn_local(async move {
+                if JsFuture::from(bindings::set_remote_description_object(&pc, &description))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                if is_offer
+                    && JsFuture::from(bindings::set_local_description_implicit(&pc))
+                        .await
+                        .is_ok()
+                {
+                    if let Some(answer) = pc.local_description() {
+                        room.send(&to, "description", &answer);
+                    }
+                }
+            });
+        } else if let Some(candidate) = payload.get("candidate").and_then(as_js) {
+            let ignoring = ignore_offer.get();
+            yew::platform::spawn_local(async move {
+                let added =
+                    JsFuture::from(bindings::add_ice_candidate_object(&pc, &candidate)).await;
+                if added.is_err() && !ignoring {
+                    web_sys::console::warn_1(&"could not add an ICE candidate".into());
+                }
+            });
+        }
+    }
+}
+
+fn clear_socket_handlers(socket: &WebSocket) {
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+}

@@ -1,0 +1,3 @@
+//! A visit, whatever the video backend: the waiting-room rules.
+
+pub mod machine;
