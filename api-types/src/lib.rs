@@ -161,6 +161,19 @@ pub struct TokenResponse {
     pub identity: String,
     pub role: Role,
     pub expires_at: u64,
+    /// STUN/TURN servers for built-in rooms (empty: host candidates only, or Twilio).
+    #[serde(default)]
+    pub ice_servers: Vec<IceServer>,
+}
+
+/// One entry of `RTCConfiguration.iceServers`, in the browser's own shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 /// The WebSocket subprotocol of built-in rooms. The browser offers it along

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod error;
 mod health;
+pub mod ice;
 pub mod ids;
 pub mod rate_limit;
 pub mod rooms;

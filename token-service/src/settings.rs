@@ -31,6 +31,21 @@ pub struct Settings {
     pub lifetimes: Lifetimes,
     /// Per-client rate limits; off only where a gateway in front limits instead.
     pub rate_limits: bool,
+    /// STUN and TURN for built-in rooms.
+    pub ice: IceSettings,
+}
+
+#[derive(Debug, Default)]
+pub struct IceSettings {
+    pub stun_urls: Vec<String>,
+    pub turn: Option<TurnSettings>,
+}
+
+/// A TURN server using coturn's REST API: time-limited credentials from a shared secret.
+#[derive(Debug)]
+pub struct TurnSettings {
+    pub urls: Vec<String>,
+    pub secret: SecretString,
 }
 
 /// How long sessions and invites last, in seconds.
@@ -190,6 +205,7 @@ impl Settings {
         }
 
         let rate_limits = one_of(&var, "RATE_LIMITS", [("on", true), ("off", false)])?;
+        let ice = ice_settings(&var)?;
 
         Ok(Self {
             host,
@@ -198,6 +214,7 @@ impl Settings {
             static_dir,
             video,
             rate_limits,
+            ice,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -210,6 +227,46 @@ impl Settings {
 
 const MISSING_KEY: &str = "must be set in Twilio mode, the same on every copy of the service \
      (make one with `token-service generate-key`)";
+
+fn ice_settings(var: &impl Fn(&str) -> Option<String>) -> Result<IceSettings, SettingsError> {
+    let urls = |variable: &str, schemes: &[&str]| {
+        list(var(variable))
+            .into_iter()
+            .map(|url| {
+                if schemes.iter().any(|scheme| url.starts_with(scheme)) {
+                    Ok(url)
+                } else {
+                    Err(SettingsError::new(
+                        variable,
+                        format!("{url:?} does not start with {}", schemes.join(" or ")),
+                    ))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let stun_urls = urls("STUN_URLS", &["stun:", "stuns:"])?;
+    let turn_urls = urls("TURN_URLS", &["turn:", "turns:"])?;
+    let turn = match (turn_urls.is_empty(), var("TURN_SECRET")) {
+        (true, None) => None,
+        (false, Some(secret)) => Some(TurnSettings {
+            urls: turn_urls,
+            secret: SecretString::from(secret),
+        }),
+        (true, Some(_)) => {
+            return Err(SettingsError::new(
+                "TURN_URLS",
+                "must be set with TURN_SECRET",
+            ))
+        }
+        (false, None) => {
+            return Err(SettingsError::new(
+                "TURN_SECRET",
+                "must be set with TURN_URLS",
+            ))
+        }
+    };
+    Ok(IceSettings { stun_urls, turn })
+}
 
 /// One of two named values; the first is the default.
 fn one_of<T: Copy>(
@@ -532,6 +589,33 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn ice_servers_are_checked_and_turn_needs_its_secret() {
+        let s = settings(&[
+            ("STUN_URLS", "stun:stun.clinic.example:3478"),
+            (
+                "TURN_URLS",
+                "turn:turn.clinic.example:3478?transport=udp, turns:turn.clinic.example:5349",
+            ),
+            ("TURN_SECRET", "shared"),
+        ])
+        .unwrap();
+        assert_eq!(s.ice.stun_urls.len(), 1);
+        assert_eq!(s.ice.turn.unwrap().urls.len(), 2);
+        assert_eq!(
+            settings(&[("STUN_URLS", "http://x")]).unwrap_err().variable,
+            "STUN_URLS"
+        );
+        assert_eq!(
+            settings(&[("TURN_URLS", "turn:x")]).unwrap_err().variable,
+            "TURN_SECRET"
+        );
+        assert_eq!(
+            settings(&[("TURN_SECRET", "s")]).unwrap_err().variable,
+            "TURN_URLS"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub struct AppState {
     pub limits: Option<rate_limit::RateLimits>,
     /// Built-in rooms; `None` in Twilio mode.
     pub signalling: Option<Signalling>,
+    pub ice: crate::settings::IceSettings,
 }
 
 /// The demo clinician made at start-up in built-in mode without accounts.
@@ -103,6 +104,7 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies,
             limits: settings.rate_limits.then(rate_limit::RateLimits::default),
             signalling: local.then(|| Signalling::new(RoomLimits::default())),
+            ice: settings.ice,
         };
         Ok((state, demo))
     }

@@ -150,11 +150,11 @@ pub async fn mint(
         .saturating_sub(now)
         .clamp(60, MAX_TTL_SECONDS);
     let room = room_name(&admission.visit_id);
-    let (token, token_id) = match &state.video {
+    let (token, token_id, ice_servers) = match &state.video {
         VideoSettings::Twilio(credentials) => {
             let token =
                 crate::twilio::access_token(credentials, &admission.identity, &room, now, ttl);
-            (token, format!("{}-{now}", credentials.api_key))
+            (token, format!("{}-{now}", credentials.api_key), Vec::new())
         }
         VideoSettings::Local => {
             let registered = state
@@ -165,7 +165,12 @@ pub async fn mint(
                 room: room.clone(),
                 role: admission.role,
             };
-            (state.rooms.sign(&Claims { registered, extra }), token_id)
+            let ice = crate::ice::ice_servers(&state.ice, &admission.identity, now + ttl);
+            (
+                state.rooms.sign(&Claims { registered, extra }),
+                token_id,
+                ice,
+            )
         }
     };
     crate::audit::minted(
@@ -182,5 +187,6 @@ pub async fn mint(
         identity: admission.identity,
         role: admission.role,
         expires_at: now + ttl,
+        ice_servers,
     }))
 }

@@ -139,9 +139,7 @@ pub fn Visit(props: &Props) -> Html {
             };
             *room.borrow_mut() = Some(LocalRoom::connect(
                 api.signalling_url(),
-                token.token.clone(),
-                token.identity.clone(),
-                token.expires_at,
+                &token,
                 stream,
                 on_event,
             ));

@@ -7,7 +7,7 @@
 use super::RoomEvent;
 use crate::bindings;
 use crate::visit::machine::{EndReason, Input};
-use api_types::{close_code, ClientSignal, ServerSignal, SIGNALLING_PROTOCOL};
+use api_types::{close_code, ClientSignal, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -50,6 +50,8 @@ struct Inner {
     /// Unix seconds; past it, reconnecting cannot succeed.
     token_expires_at: u64,
     me: String,
+    /// `RTCConfiguration`: the ICE servers from the token response.
+    configuration: JsValue,
     local: MediaStream,
     emit: Callback<RoomEvent>,
     socket: Option<(WebSocket, Vec<Handler>)>,
@@ -76,20 +78,22 @@ impl PartialEq for LocalRoom {
 }
 
 impl LocalRoom {
+    /// Joins the room `token` admits to, through the signalling socket at `url`.
     pub fn connect(
         url: String,
-        token: String,
-        me: String,
-        token_expires_at: u64,
+        token: &TokenResponse,
         local: MediaStream,
         emit: Callback<RoomEvent>,
     ) -> Self {
+        let configuration = serde_json::json!({ "iceServers": token.ice_servers }).to_string();
         let room = LocalRoom {
             inner: Rc::new(RefCell::new(Inner {
                 url,
-                token,
-                token_expires_at,
-                me,
+                token: token.token.clone(),
+                token_expires_at: token.expires_at,
+                me: token.identity.clone(),
+                configuration: js_sys::JSON::parse(&configuration)
+                    .unwrap_or_else(|_| js_sys::Object::new().into()),
                 local,
                 emit,
                 socket: None,
@@ -321,12 +325,17 @@ impl LocalRoom {
         if self.inner.borrow().peers.contains_key(identity) {
             return;
         }
-        let Ok(pc) = RtcPeerConnection::new() else {
-            return;
-        };
-        let (me, local) = {
+        let (me, local, configuration) = {
             let inner = self.inner.borrow();
-            (inner.me.clone(), inner.local.clone())
+            (
+                inner.me.clone(),
+                inner.local.clone(),
+                inner.configuration.clone(),
+            )
+        };
+        let Ok(pc) = RtcPeerConnection::new_with_configuration(configuration.unchecked_ref())
+        else {
+            return;
         };
         for track in local.get_tracks().iter() {
             pc.add_track_0(&track.unchecked_into(), &local);

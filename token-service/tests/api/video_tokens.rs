@@ -74,6 +74,39 @@ async fn invites_and_sessions_get_room_scoped_tokens_with_opaque_identities() {
 }
 
 #[tokio::test]
+async fn built_in_tokens_carry_stun_and_time_limited_turn_servers() {
+    let app = crate::helpers::spawn_app_with(
+        &[
+            ("STUN_URLS", "stun:stun.clinic.example:3478"),
+            ("TURN_URLS", "turns:turn.clinic.example:5349"),
+            ("TURN_SECRET", "coturn-shared-secret"),
+        ],
+        None,
+    );
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let token = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
+    assert_eq!(token.ice_servers.len(), 2);
+    let turn = &token.ice_servers[1];
+    assert_eq!(turn.urls, ["turns:turn.clinic.example:5349"]);
+    let username = turn.username.as_deref().unwrap();
+    assert_eq!(username, format!("{}:{}", token.expires_at, token.identity));
+    assert_eq!(
+        turn.credential.as_deref(),
+        Some(token_service::ice::turn_credential("coturn-shared-secret", username).as_str())
+    );
+    let plain = spawn_app();
+    let session = plain.sign_in(CLINICIAN_ONE).await;
+    let visit = plain.create_visit(&session.token).await;
+    assert!(
+        token_for(&plain, json!({"invite": visit.patient_invite}), None)
+            .await
+            .ice_servers
+            .is_empty()
+    );
+}
+
+#[tokio::test]
 async fn twilio_mode_mints_twilio_tokens_for_the_room() {
     let app = spawn_twilio_app();
     let session = app.sign_in(CLINICIAN_ONE).await;
