@@ -15,6 +15,7 @@ pub mod settings;
 pub mod signalling;
 pub mod startup;
 pub mod telemetry;
+pub mod tls;
 pub mod tokens;
 pub mod twilio;
 pub mod video_tokens;

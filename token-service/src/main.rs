@@ -40,6 +40,11 @@ async fn serve(cli: &Cli) -> ExitCode {
     };
     let _log_writer = telemetry::init(settings.log_format);
     let host = settings.host.clone();
+    let scheme = if settings.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let serves_spa = settings.static_dir.is_some();
     let app = match Application::build(settings) {
         Ok(app) => app,
@@ -49,7 +54,7 @@ async fn serve(cli: &Cli) -> ExitCode {
         }
     };
     if serves_spa {
-        let base = format!("http://{host}:{}", app.port());
+        let base = format!("{scheme}://{host}:{}", app.port());
         println!("\nHearth is running at {base}/");
         println!("  Clinician sign-in: {base}/#/provider");
         if let Some(demo) = app.demo_login() {

@@ -33,6 +33,16 @@ pub struct Settings {
     pub rate_limits: bool,
     /// STUN and TURN for built-in rooms.
     pub ice: IceSettings,
+    /// Serve HTTPS with this certificate and key (PEM files).
+    pub tls: Option<TlsFiles>,
+}
+
+/// Browsers allow the camera only on https or localhost, so a clinic trying
+/// built-in rooms across its LAN needs the service to speak HTTPS itself.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub certificate: PathBuf,
+    pub private_key: PathBuf,
 }
 
 #[derive(Debug, Default)]
@@ -206,6 +216,25 @@ impl Settings {
 
         let rate_limits = one_of(&var, "RATE_LIMITS", [("on", true), ("off", false)])?;
         let ice = ice_settings(&var)?;
+        let tls = match (var("TLS_CERT_FILE"), var("TLS_KEY_FILE")) {
+            (None, None) => None,
+            (Some(certificate), Some(private_key)) => Some(TlsFiles {
+                certificate: certificate.into(),
+                private_key: private_key.into(),
+            }),
+            (Some(_), None) => {
+                return Err(SettingsError::new(
+                    "TLS_KEY_FILE",
+                    "must be set with TLS_CERT_FILE",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(SettingsError::new(
+                    "TLS_CERT_FILE",
+                    "must be set with TLS_KEY_FILE",
+                ))
+            }
+        };
 
         Ok(Self {
             host,
@@ -215,6 +244,7 @@ impl Settings {
             video,
             rate_limits,
             ice,
+            tls,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -615,6 +645,19 @@ mod tests {
         assert_eq!(
             settings(&[("TURN_SECRET", "s")]).unwrap_err().variable,
             "TURN_URLS"
+        );
+    }
+
+    #[test]
+    fn tls_needs_both_files() {
+        assert!(settings(&[]).unwrap().tls.is_none());
+        let s = settings(&[("TLS_CERT_FILE", "/c.pem"), ("TLS_KEY_FILE", "/k.pem")]).unwrap();
+        assert_eq!(s.tls.unwrap().certificate, PathBuf::from("/c.pem"));
+        assert_eq!(
+            settings(&[("TLS_CERT_FILE", "/c.pem")])
+                .unwrap_err()
+                .variable,
+            "TLS_KEY_FILE"
         );
     }
 

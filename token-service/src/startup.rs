@@ -129,12 +129,18 @@ impl Application {
         let host = settings.host.clone();
         let static_dir = settings.static_dir.clone();
         let origins = settings.allowed_origins.clone();
+        let tls = settings
+            .tls
+            .as_ref()
+            .map(crate::tls::server_config)
+            .transpose()?;
         let (state, demo) = AppState::build(settings)?;
         let state = web::Data::new(state);
         tracing::info!(
             host = %host,
             port,
             video_mode = state.video_mode().as_str(),
+            https = tls.is_some(),
             "token service listening"
         );
         let server = HttpServer::new(move || {
@@ -147,8 +153,11 @@ impl Application {
                 )
                 .configure(|cfg| configure(cfg, state.clone(), static_dir.clone()))
         })
-        .listen(listener)?
-        .shutdown_timeout(10)
+        .shutdown_timeout(10);
+        let server = match tls {
+            Some(config) => server.listen_rustls_0_23(listener, config)?,
+            None => server.listen(listener)?,
+        }
         .run();
         Ok(Self { port, demo, server })
     }

@@ -6,6 +6,7 @@ mod helpers;
 mod sessions;
 mod signalling;
 mod static_files;
+mod tls;
 mod twilio_reference;
 mod video_tokens;
 mod visits;
