@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: the release token service under `wrk`, measuring
-//! `POST /api/token` against `GET /healthz` in the same run. Prints figures;
-//! it is a benchmark, not a test.
+//! `POST /api/token` against `GET /healthz` in the same run, then 2,000
+//! signalling sockets relaying in rooms of three. Prints figures; it is a
+//! benchmark, not a test.
 
 use crate::builds::build_service;
-use crate::steps::{command_output, run_steps, Step, StepResult};
+use crate::steps::{command_output, run_command, run_steps, Step, StepResult};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -166,7 +167,11 @@ fn mean(reports: &[WrkReport]) -> WrkReport {
     }
 }
 
-fn measure() -> StepResult {
+const BENCH_USER: &str = "bench";
+const BENCH_PASSWORD: &str = "bench password";
+
+/// A clinician accounts file with the bench's one clinician, in `target/bench`.
+fn bench_clinicians() -> Result<std::path::PathBuf, String> {
     let work = crate::repo_root().join("target/bench");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let binary = crate::repo_root().join("target/release/token-service");
@@ -180,28 +185,25 @@ fn measure() -> StepResult {
         .stdin
         .take()
         .ok_or("no stdin")?
-        .write_all(b"bench password\n")
+        .write_all(format!("{BENCH_PASSWORD}\n").as_bytes())
         .map_err(|e| e.to_string())?;
     let hash =
         String::from_utf8_lossy(&hasher.wait_with_output().map_err(|e| e.to_string())?.stdout)
             .trim()
             .to_owned();
     let clinicians = work.join("clinicians.toml");
-    std::fs::write(
-        &clinicians,
-        format!(
-            "[[clinician]]\nid = \"bench\"\ndisplay_name = \"Bench\"\npassword_hash = \"{hash}\"\n"
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    let entry = format!(
+        "[[clinician]]\nid = \"{BENCH_USER}\"\ndisplay_name = \"Bench\"\npassword_hash = \"{hash}\"\n"
+    );
+    std::fs::write(&clinicians, entry).map_err(|e| e.to_string())?;
+    Ok(clinicians)
+}
 
-    let service = start_service(&clinicians)?;
-    let session = post(
-        service.port,
-        "/api/session",
-        r#"{"username":"bench","password":"bench password"}"#,
-        None,
-    )?;
+fn measure_tokens() -> StepResult {
+    let work = crate::repo_root().join("target/bench");
+    let service = start_service(&bench_clinicians()?)?;
+    let credentials = format!(r#"{{"username":"{BENCH_USER}","password":"{BENCH_PASSWORD}"}}"#);
+    let session = post(service.port, "/api/session", &credentials, None)?;
     let session = session["token"]
         .as_str()
         .ok_or("sign-in failed")?
@@ -257,11 +259,36 @@ fn measure() -> StepResult {
     Ok(())
 }
 
+/// 2,000 signalling sockets in rooms of three, relaying for 10 s.
+fn measure_signalling() -> StepResult {
+    let service = start_service(&bench_clinicians()?)?;
+    run_command(Command::new("cargo").args([
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "token-service",
+        "--example",
+        "signalling_load",
+        "--",
+        &format!("http://127.0.0.1:{}", service.port),
+        &service.child.id().to_string(),
+        BENCH_USER,
+        BENCH_PASSWORD,
+        "2000",
+        "10",
+    ]))
+}
+
 pub fn bench() -> ExitCode {
-    let steps: [Step; 3] = [
+    let steps: [Step; 4] = [
         ("wrk (Debian)", ensure_wrk),
         ("Build the token service (release)", build_service),
-        ("Load /healthz and /api/token side by side", measure),
+        ("Load /healthz and /api/token side by side", measure_tokens),
+        (
+            "Signalling: 2,000 sockets in rooms of 3",
+            measure_signalling,
+        ),
     ];
     match run_steps(&steps) {
         Ok(()) => ExitCode::SUCCESS,
