@@ -79,6 +79,19 @@ async fn clinician_starts_visit(b: &Browser) -> TestResult {
     b.click("[data-view=prejoin] button").await
 }
 
+/// A visit under way: the patient waited, then the clinician joined.
+async fn patient_and_clinician_in_call(
+    clinician: &Browser,
+    patient: &Browser,
+    service: &Service,
+) -> TestResult {
+    let (patient_link, _) = clinician_creates_visit(clinician, service).await?;
+    join(patient, &patient_link).await?;
+    patient.wait_until(PATIENT_WAITING, SHORT).await?;
+    clinician_starts_visit(clinician).await?;
+    patient.wait_until(IN_CALL, SHORT).await
+}
+
 #[tokio::test]
 async fn a_visit_from_waiting_room_to_call_and_back() {
     let service = spawn_service(Some(dist_dir()));
@@ -139,11 +152,7 @@ async fn a_crashed_clinician_browser_sends_the_patient_back_to_waiting() {
     let service = spawn_service(Some(dist_dir()));
     with_browsers("clinician_crash", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
-        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
-        join(patient, &patient_link).await?;
-        patient.wait_until(PATIENT_WAITING, SHORT).await?;
-        clinician_starts_visit(clinician).await?;
-        patient.wait_until(IN_CALL, SHORT).await?;
+        patient_and_clinician_in_call(clinician, patient, &service).await?;
 
         // 4. Killed without leaving: the patient is back in the waiting room within 20 s.
         clinician.kill_chromium();
@@ -194,11 +203,7 @@ async fn a_service_restart_mid_call_recovers_by_itself() {
     let service = spawn_service(Some(dist_dir()));
     with_browsers("service_restart", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
-        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
-        join(patient, &patient_link).await?;
-        patient.wait_until(PATIENT_WAITING, SHORT).await?;
-        clinician_starts_visit(clinician).await?;
-        patient.wait_until(IN_CALL, SHORT).await?;
+        patient_and_clinician_in_call(clinician, patient, &service).await?;
 
         // 7. The service goes away and comes back on the same port.
         service.stop().await;

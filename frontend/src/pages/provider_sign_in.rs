@@ -1,7 +1,7 @@
 use crate::context::{use_session, SessionAction};
 use crate::messages;
+use crate::pages::input_value;
 use crate::route::Route;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -30,12 +30,7 @@ pub fn ProviderSignIn() -> Html {
             if *busy {
                 return;
             }
-            let value = |node: &NodeRef| {
-                node.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let (user, pass) = (value(&username), value(&password));
+            let (user, pass) = (input_value(&username), input_value(&password));
             let (session, navigator, error, busy) = (
                 session.clone(),
                 navigator.clone(),

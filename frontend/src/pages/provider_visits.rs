@@ -2,10 +2,10 @@
 
 use crate::context::{use_session, SessionAction};
 use crate::messages;
+use crate::pages::input_value;
 use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
 use api_types::{CreateVisitRequest, CreateVisitResponse, TokenRequest};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -61,17 +61,12 @@ pub fn ProviderVisits() -> Html {
             if *busy {
                 return;
             }
-            let value = |node: &NodeRef| {
-                node.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let patient_name = Some(value(&name).trim().to_owned()).filter(|n| !n.is_empty());
+            let patient_name = Some(input_value(&name).trim().to_owned()).filter(|n| !n.is_empty());
             let request = CreateVisitRequest {
                 // Checked by the service for length only; kept in this browser.
                 patient_name: patient_name.clone(),
-                starts_at: local_time_to_unix(&value(&starts)),
-                length_minutes: value(&length).parse().ok(),
+                starts_at: local_time_to_unix(&input_value(&starts)),
+                length_minutes: input_value(&length).parse().ok(),
             };
             let (created, error, busy, session, token) = (
                 created.clone(),
