@@ -7,6 +7,7 @@ pub mod run;
 pub mod steps;
 pub mod test;
 pub mod tools;
+pub mod twilio_run;
 
 use std::path::PathBuf;
 

@@ -19,10 +19,18 @@ pub fn run(service_args: &[String]) -> ExitCode {
 
 fn serve(service_args: &[String]) -> ExitCode {
     let root = crate::repo_root();
+    let twilio = match crate::twilio_run::defaults(crate::twilio_run::port(service_args)) {
+        Ok(defaults) => defaults,
+        Err(err) => return fail(&format!("could not prepare the Twilio settings: {err}")),
+    };
+    if let Some(note) = &twilio.note {
+        println!("{note}");
+    }
     let mut child = match Command::new(root.join("target/release/token-service"))
         .arg("--static-dir")
         .arg(root.join("dist"))
         .args(service_args)
+        .envs(twilio.vars)
         .current_dir(&root)
         .spawn()
     {
