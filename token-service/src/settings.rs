@@ -35,6 +35,8 @@ pub struct Settings {
     pub ice: IceSettings,
     /// Serve HTTPS with this certificate and key (PEM files).
     pub tls: Option<TlsFiles>,
+    /// Built-in rooms: sockets one copy of the service holds at most.
+    pub max_sockets: usize,
 }
 
 /// Browsers allow the camera only on https or localhost, so a clinic trying
@@ -216,6 +218,12 @@ impl Settings {
 
         let rate_limits = one_of(&var, "RATE_LIMITS", [("on", true), ("off", false)])?;
         let ice = ice_settings(&var)?;
+        let max_sockets = match var("MAX_SOCKETS") {
+            None => 5_000,
+            Some(raw) => raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                SettingsError::new("MAX_SOCKETS", format!("{raw:?} is not a positive number"))
+            })?,
+        };
         let tls = match (var("TLS_CERT_FILE"), var("TLS_KEY_FILE")) {
             (None, None) => None,
             (Some(certificate), Some(private_key)) => Some(TlsFiles {
@@ -245,6 +253,7 @@ impl Settings {
             rate_limits,
             ice,
             tls,
+            max_sockets,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -645,6 +654,16 @@ mod tests {
         assert_eq!(
             settings(&[("TURN_SECRET", "s")]).unwrap_err().variable,
             "TURN_URLS"
+        );
+    }
+
+    #[test]
+    fn max_sockets_is_a_positive_number() {
+        assert_eq!(settings(&[]).unwrap().max_sockets, 5_000);
+        assert_eq!(settings(&[("MAX_SOCKETS", "10")]).unwrap().max_sockets, 10);
+        assert_eq!(
+            settings(&[("MAX_SOCKETS", "0")]).unwrap_err().variable,
+            "MAX_SOCKETS"
         );
     }
 

@@ -103,7 +103,12 @@ impl AppState {
             lifetimes: settings.lifetimes,
             trusted_proxies: settings.trusted_proxies,
             limits: settings.rate_limits.then(rate_limit::RateLimits::default),
-            signalling: local.then(|| Signalling::new(RoomLimits::default())),
+            signalling: local.then(|| {
+                Signalling::new(RoomLimits {
+                    total_sockets: settings.max_sockets,
+                    ..RoomLimits::default()
+                })
+            }),
             ice: settings.ice,
         };
         Ok((state, demo))

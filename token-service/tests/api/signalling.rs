@@ -208,6 +208,23 @@ async fn a_room_holds_six_participants() {
 }
 
 #[tokio::test]
+async fn a_full_service_answers_503_before_the_upgrade() {
+    let app = crate::helpers::spawn_app_with(&[("MAX_SOCKETS", "1")], None);
+    let visit = visit(&app).await;
+    let mut first = connect(&app, &visit.patient.token).await;
+    next(&mut first).await;
+    match try_connect(&app, &visit.clinician.token).await {
+        Err(Error::Http(response)) => {
+            assert_eq!(response.status(), 503);
+            let body: serde_json::Value =
+                serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+            assert_eq!(body["error"]["code"], "unavailable");
+        }
+        other => panic!("a second socket was admitted: {:?}", other.map(|_| ())),
+    }
+}
+
+#[tokio::test]
 async fn oversized_and_flooding_messages_close_the_socket() {
     let app = spawn_app();
     let visit = visit(&app).await;
