@@ -177,7 +177,10 @@ async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
 
         // 6. A guest joins first: the patient still waits, and is told.
-        join(guest, &guest_link).await?;
+        guest.open_fresh(&guest_link).await?;
+        guest.fill("#display-name", "Ana, interpreter").await?;
+        guest.wait_until("document.querySelector('[data-view=prejoin] button:not([disabled])')", SHORT).await?;
+        guest.click("[data-view=prejoin] button").await?;
         guest.wait_until(PATIENT_WAITING, SHORT).await?;
         patient.wait_for_text(".guests", "interpreter or relative has joined").await?;
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
@@ -193,6 +196,10 @@ async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
                 return Err(format!("{who} sees {seen}: {err}"));
             }
         }
+        // Names travel browser to browser, never through the service.
+        clinician.wait_for_text("figure[data-role=guest] figcaption", "Ana, interpreter").await?;
+        patient.wait_for_text("figure[data-role=provider] figcaption", "Demo Clinician").await?;
+        guest.wait_for_text("figure[data-role=patient] figcaption", "Patient").await?;
         Ok(())
     })
     .await;

@@ -4,7 +4,7 @@
 use crate::context::use_session;
 use crate::media::{self, MediaError};
 use crate::video::local::LocalRoom;
-use crate::video::RoomEvent;
+use crate::video::{clean_name, RoomEvent};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
 use api_types::{Role, TokenResponse};
 use std::cell::Cell;
@@ -38,18 +38,33 @@ impl Reducible for Machine {
     }
 }
 
-/// Remote media by identity. A reducer, so events from the room always
-/// update the latest map (a state handle captured at Join would not).
+/// Remote media and names by identity. A reducer, so events from the room
+/// always update the latest maps (a state handle captured at Join would not).
 #[derive(Debug, Clone, Default, PartialEq)]
-struct RemoteStreams(BTreeMap<String, MediaStream>);
+struct Remotes {
+    streams: BTreeMap<String, MediaStream>,
+    names: BTreeMap<String, String>,
+}
 
-impl Reducible for RemoteStreams {
-    type Action = (String, MediaStream);
+enum RemoteUpdate {
+    Stream(String, MediaStream),
+    Name(String, String),
+}
 
-    fn reduce(self: Rc<Self>, (identity, stream): (String, MediaStream)) -> Rc<Self> {
-        let mut streams = self.0.clone();
-        streams.insert(identity, stream);
-        Rc::new(RemoteStreams(streams))
+impl Reducible for Remotes {
+    type Action = RemoteUpdate;
+
+    fn reduce(self: Rc<Self>, update: RemoteUpdate) -> Rc<Self> {
+        let mut remotes = (*self).clone();
+        match update {
+            RemoteUpdate::Stream(identity, stream) => {
+                remotes.streams.insert(identity, stream);
+            }
+            RemoteUpdate::Name(identity, name) => {
+                remotes.names.insert(identity, name);
+            }
+        }
+        Rc::new(remotes)
     }
 }
 
@@ -93,7 +108,8 @@ pub fn Visit(props: &Props) -> Html {
     let machine = use_reducer(|| Machine(VisitState::new(role)));
     let local = use_state(|| None::<MediaStream>);
     let media_error = use_state(|| None::<MediaError>);
-    let remote_streams = use_reducer(RemoteStreams::default);
+    let remotes = use_reducer(Remotes::default);
+    let name_input = use_node_ref();
     let room = use_mut_ref(|| None::<LocalRoom>);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
@@ -112,13 +128,19 @@ pub fn Visit(props: &Props) -> Html {
     }
 
     let join = {
-        let (machine, local, room, remote_streams) = (
+        let (machine, local, room, remotes) = (
             machine.clone(),
             local.clone(),
             room.clone(),
-            remote_streams.clone(),
+            remotes.clone(),
         );
-        let (token, api) = (props.token.clone(), session.api.clone());
+        let (token, api, name_input) =
+            (props.token.clone(), session.api.clone(), name_input.clone());
+        // A clinician shows their account's name; others choose one here.
+        let account_name = session
+            .clinician
+            .as_ref()
+            .map(|c| c.clinician.display_name.clone());
         Callback::from(move |_: ()| {
             let Some(stream) = (*local).clone() else {
                 return;
@@ -129,17 +151,27 @@ pub fn Visit(props: &Props) -> Html {
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let on_event = {
-                let (machine, remote_streams) = (machine.clone(), remote_streams.clone());
+                let (machine, remotes) = (machine.clone(), remotes.clone());
                 Callback::from(move |event: RoomEvent| match event {
                     RoomEvent::Input(input) => machine.dispatch(input),
                     RoomEvent::RemoteStream { identity, stream } => {
-                        remote_streams.dispatch((identity, stream))
+                        remotes.dispatch(RemoteUpdate::Stream(identity, stream))
+                    }
+                    RoomEvent::RemoteName { identity, name } => {
+                        remotes.dispatch(RemoteUpdate::Name(identity, name))
                     }
                 })
             };
+            let chosen = clean_name(&crate::pages::input_value(&name_input));
+            let name = match token.role {
+                Role::Provider => account_name.clone(),
+                _ => chosen,
+            }
+            .unwrap_or_else(|| participant_label(token.role).to_owned());
             *room.borrow_mut() = Some(LocalRoom::connect(
                 api.signalling_url(),
                 &token,
+                name,
                 stream,
                 on_event,
             ));
@@ -223,6 +255,10 @@ pub fn Visit(props: &Props) -> Html {
                     if let Some(err) = *media_error {
                         <p role="alert" class="error">{ err.message() }</p>
                     }
+                    if role != Role::Provider {
+                        <label for="display-name">{ "Your name, as shown to others in this visit (optional)" }</label>
+                        <input id="display-name" ref={name_input.clone()} maxlength="60" autocomplete="name" />
+                    }
                     <p>{ "When you join, you wait in a quiet waiting room until your clinician arrives." }</p>
                     <button onclick={onclick} disabled={local.is_none()}>{ "Join visit" }</button>
                 </section>
@@ -255,8 +291,8 @@ pub fn Visit(props: &Props) -> Html {
                 <div class="remotes">
                     { for machine.0.remotes().iter().map(|(identity, remote)| html! {
                         <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
-                            <StreamVideo stream={remote_streams.0.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} />
-                            <figcaption>{ participant_label(remote.role) }</figcaption>
+                            <StreamVideo stream={remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} />
+                            <figcaption>{ remotes.names.get(identity).cloned().unwrap_or_else(|| participant_label(remote.role).to_owned()) }</figcaption>
                             if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                         </figure>
                     }) }

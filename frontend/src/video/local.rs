@@ -4,7 +4,7 @@
 //! pattern settles any collision that still happens (renegotiation,
 //! simultaneous rejoins), so nothing deadlocks.
 
-use super::RoomEvent;
+use super::{clean_name, PeerMessage, RoomEvent};
 use crate::bindings;
 use crate::visit::machine::{EndReason, Input};
 use api_types::{close_code, ClientSignal, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL};
@@ -16,8 +16,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    CloseEvent, MediaStream, MessageEvent, RtcPeerConnection, RtcPeerConnectionIceEvent,
-    RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent, WebSocket,
+    CloseEvent, MediaStream, MessageEvent, RtcDataChannel, RtcDataChannelInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent, WebSocket,
 };
 use yew::Callback;
 
@@ -28,6 +28,8 @@ type Handler = Closure<dyn FnMut(JsValue)>;
 
 struct Peer {
     pc: RtcPeerConnection,
+    /// Negotiated (id 0) on both sides, for names and visit messages.
+    channel: RtcDataChannel,
     polite: bool,
     making_offer: Rc<Cell<bool>>,
     ignore_offer: Rc<Cell<bool>>,
@@ -40,6 +42,8 @@ impl Drop for Peer {
         self.pc.set_onicecandidate(None);
         self.pc.set_ontrack(None);
         self.pc.set_onconnectionstatechange(None);
+        self.channel.set_onopen(None);
+        self.channel.set_onmessage(None);
         self.pc.close();
     }
 }
@@ -50,6 +54,8 @@ struct Inner {
     /// Unix seconds; past it, reconnecting cannot succeed.
     token_expires_at: u64,
     me: String,
+    /// The name shown to the others, sent over each peer's data channel.
+    display_name: String,
     /// `RTCConfiguration`: the ICE servers from the token response.
     configuration: JsValue,
     local: MediaStream,
@@ -82,6 +88,7 @@ impl LocalRoom {
     pub fn connect(
         url: String,
         token: &TokenResponse,
+        display_name: String,
         local: MediaStream,
         emit: Callback<RoomEvent>,
     ) -> Self {
@@ -92,6 +99,7 @@ impl LocalRoom {
                 token: token.token.clone(),
                 token_expires_at: token.expires_at,
                 me: token.identity.clone(),
+                display_name,
                 configuration: js_sys::JSON::parse(&configuration)
                     .unwrap_or_else(|_| js_sys::Object::new().into()),
                 local,
@@ -325,12 +333,13 @@ impl LocalRoom {
         if self.inner.borrow().peers.contains_key(identity) {
             return;
         }
-        let (me, local, configuration) = {
+        let (me, local, configuration, display_name) = {
             let inner = self.inner.borrow();
             (
                 inner.me.clone(),
                 inner.local.clone(),
                 inner.configuration.clone(),
+                inner.display_name.clone(),
             )
         };
         let Ok(pc) = RtcPeerConnection::new_with_configuration(configuration.unchecked_ref())
@@ -414,8 +423,46 @@ impl LocalRoom {
         pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
         handlers.push(on_state);
 
+        let init = RtcDataChannelInit::new();
+        init.set_negotiated(true);
+        init.set_id(0);
+        let channel = pc.create_data_channel_with_data_channel_dict("hearth", &init);
+        let on_open = {
+            let channel = channel.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                let hello = PeerMessage::Hello {
+                    name: display_name.clone(),
+                };
+                if let Ok(text) = serde_json::to_string(&hello) {
+                    let _ = channel.send_with_str(&text);
+                }
+            })
+        };
+        channel.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        handlers.push(on_open);
+        let on_message = {
+            let (room, from) = (self.clone(), identity.to_owned());
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                let text = event.unchecked_into::<MessageEvent>().data().as_string();
+                match text.and_then(|t| serde_json::from_str::<PeerMessage>(&t).ok()) {
+                    Some(PeerMessage::Hello { name }) => {
+                        if let Some(name) = clean_name(&name) {
+                            room.emit(RoomEvent::RemoteName {
+                                identity: from.clone(),
+                                name,
+                            });
+                        }
+                    }
+                    None => web_sys::console::warn_1(&"ignored a peer message".into()),
+                }
+            })
+        };
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        handlers.push(on_message);
+
         let peer = Peer {
             polite: me.as_str() < identity,
+            channel,
             pc,
             making_offer,
             ignore_offer: Rc::new(Cell::new(false)),
