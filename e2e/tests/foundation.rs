@@ -14,9 +14,32 @@ async fn deep_links_render_from_a_plain_static_server() {
         b.wait_for_text("h1", "Clinician sign-in").await?;
         b.open_fresh(&format!("{site}/#/no/such/page")).await?;
         b.wait_for_text("h1", "Page not found").await?;
+        // The Twilio SDK ships beside the SPA but is never part of first paint.
+        let loaded = b
+            .eval("return performance.getEntriesByType('resource').map(e => e.name).join(' ')")
+            .await?;
+        if loaded.as_str().unwrap_or_default().contains("twilio-video") {
+            return Err(format!("first paint loaded the Twilio SDK: {loaded}"));
+        }
         Ok(())
     })
     .await;
+}
+
+#[test]
+fn the_twilio_sdk_is_served_from_our_own_dist() {
+    let sdk = std::fs::read_to_string(dist_dir().join("twilio-video.min.js"))
+        .expect("dist/twilio-video.min.js");
+    assert!(
+        sdk.len() > 300_000,
+        "the minified SDK is about 339 KB, found {} bytes",
+        sdk.len()
+    );
+    let index = std::fs::read_to_string(dist_dir().join("index.html")).unwrap();
+    assert!(
+        !index.contains("twilio-video"),
+        "index.html must not load the SDK"
+    );
 }
 
 #[tokio::test]

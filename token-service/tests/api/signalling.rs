@@ -113,6 +113,40 @@ async fn bad_or_missing_tokens_are_refused_before_the_upgrade() {
 }
 
 #[tokio::test]
+async fn an_expired_room_token_is_refused_before_the_upgrade() {
+    use base64::Engine;
+    use token_service::auth::ROOM_AUDIENCE;
+    use token_service::tokens::{now, Claims, Signer};
+    use token_service::video_tokens::RoomExtra;
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let invite_key = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(crate::helpers::INVITE_KEY)
+        .unwrap();
+    let rooms = Signer::new(
+        ROOM_AUDIENCE,
+        &token_service::ids::derive_key(&invite_key, ROOM_AUDIENCE),
+    );
+    let now = now();
+    let expired = rooms.sign(&Claims {
+        registered: rooms.registered(&visit.patient.identity, now - 600, now - 600, now - 60),
+        extra: RoomExtra {
+            room: visit.patient.room.clone(),
+            role: Role::Patient,
+        },
+    });
+    match try_connect(&app, &expired).await {
+        Err(Error::Http(response)) => {
+            assert_eq!(response.status(), 401);
+            let body: serde_json::Value =
+                serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+            assert_eq!(body["error"]["code"], "room_token_expired");
+        }
+        other => panic!("an expired token was admitted: {:?}", other.map(|_| ())),
+    }
+}
+
+#[tokio::test]
 async fn members_see_each_other_and_relay_only_to_their_room() {
     let app = spawn_app();
     let visit = visit(&app).await;
