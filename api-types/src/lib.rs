@@ -176,6 +176,42 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+/// `POST /api/visits/status`: live state of the clinician's own visits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitStatusRequest {
+    pub visit_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    Empty,
+    PatientWaiting,
+    GuestWaiting,
+    InCall,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitStatus {
+    pub visit_id: String,
+    pub presence: Presence,
+    /// Unix seconds the waiting patient arrived, for the wait timer.
+    pub patient_since: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitStatusResponse {
+    pub visits: Vec<VisitStatus>,
+}
+
+/// `POST /api/visits/end`: ends a visit for everyone in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndVisitRequest {
+    pub visit_id: String,
+}
+
 /// The WebSocket subprotocol of built-in rooms. The browser offers it along
 /// with its room token (`new WebSocket(url, [SIGNALLING_PROTOCOL, token])`),
 /// so the token never appears in a URL.

@@ -31,6 +31,8 @@ pub enum JoinError {
 struct Member<S> {
     role: Role,
     connection: u64,
+    /// Unix seconds, for how long someone has waited.
+    joined_at: u64,
     sink: S,
 }
 
@@ -91,6 +93,7 @@ impl<S: Clone> Registry<S> {
                 Member {
                     role,
                     connection,
+                    joined_at: crate::tokens::now(),
                     sink,
                 },
             )
@@ -129,6 +132,21 @@ impl<S: Clone> Registry<S> {
             self.rooms.remove(room);
         }
         others
+    }
+
+    /// Who is in `room` (role, arrival in Unix seconds), for the dashboard.
+    pub fn presence(&self, room: &str) -> Vec<(Role, u64)> {
+        self.rooms
+            .get(room)
+            .map(|m| m.values().map(|m| (m.role, m.joined_at)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Empties `room`; returns every member, to be told and disconnected.
+    pub fn end(&mut self, room: &str) -> Vec<S> {
+        let members = self.rooms.remove(room).unwrap_or_default();
+        self.sockets -= members.len();
+        members.into_values().map(|m| m.sink).collect()
     }
 
     /// The member `to` in the same room, if any: relaying never crosses rooms.
@@ -229,6 +247,23 @@ mod tests {
         );
         r.join("b", "b.1", Role::Guest, 10, "s").unwrap();
         assert_eq!(r.admits("c", "c.1"), Err(JoinError::ServiceFull));
+    }
+
+    #[test]
+    fn ending_a_room_removes_everyone_and_frees_their_sockets() {
+        let mut r = registry();
+        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
+        r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        assert_eq!(r.presence("a").len(), 2);
+        let mut ended = r.end("a");
+        ended.sort_unstable();
+        assert_eq!(ended, vec!["c", "p"]);
+        assert_eq!(r.sockets(), 0);
+        assert!(r.presence("a").is_empty());
+        assert!(
+            r.leave("a", "patient.1", 1).is_empty(),
+            "their own leave is then a no-op"
+        );
     }
 
     #[test]

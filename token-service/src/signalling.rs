@@ -56,9 +56,19 @@ impl Signalling {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Who is in `room` now (for the clinician's dashboard).
-    pub fn roster(&self, room: &str) -> Vec<Participant> {
-        self.registry().roster(room)
+    /// Who is in `room` now, with arrival times (for the clinician's dashboard).
+    pub fn presence(&self, room: &str) -> Vec<(Role, u64)> {
+        self.registry().presence(room)
+    }
+
+    /// Ends `room` for everyone: each browser is told (4003) and disconnected.
+    pub fn end(&self, room: &str) {
+        for member in self.registry().end(room) {
+            let _ = member.try_send(Outgoing::Close(
+                close_code::ROOM_ENDED,
+                "the clinician ended the visit",
+            ));
+        }
     }
 }
 

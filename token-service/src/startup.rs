@@ -215,6 +215,8 @@ pub fn configure(
             .service(post_resource("/session").route(web::post().to(sessions::sign_in)))
             .service(post_resource("/session/refresh").route(web::post().to(sessions::refresh)))
             .service(post_resource("/visits").route(web::post().to(visits::create_visit)))
+            .service(post_resource("/visits/status").route(web::post().to(visits::status)))
+            .service(post_resource("/visits/end").route(web::post().to(visits::end)))
             .service(post_resource("/token").route(web::post().to(video_tokens::mint)))
             .service(
                 web::resource("/rooms/ws")

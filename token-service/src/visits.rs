@@ -9,7 +9,10 @@ use crate::startup::AppState;
 use crate::tokens::{now, Claims};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::{CreateVisitRequest, CreateVisitResponse, Role};
+use api_types::{
+    CreateVisitRequest, CreateVisitResponse, EndVisitRequest, Presence, Role, VisitStatus,
+    VisitStatusRequest, VisitStatusResponse,
+};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
@@ -131,9 +134,132 @@ pub async fn create_visit(
     Ok(HttpResponse::Ok().json(response))
 }
 
+/// Visits one status request may ask about.
+pub const MAX_STATUS_VISITS: usize = 50;
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LiveError {
+    #[error("Ask about at most {MAX_STATUS_VISITS} visits at once.")]
+    TooMany,
+    #[error("This visit belongs to another clinician.")]
+    NotYourVisit,
+    #[error("Live visit status is not available in Twilio mode yet.")]
+    Unavailable,
+}
+
+impl LiveError {
+    fn status(&self) -> StatusCode {
+        match self {
+            LiveError::TooMany => StatusCode::UNPROCESSABLE_ENTITY,
+            LiveError::NotYourVisit => StatusCode::FORBIDDEN,
+            LiveError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            LiveError::TooMany => "too_many_visits",
+            LiveError::NotYourVisit => "not_your_visit",
+            LiveError::Unavailable => "status_unavailable",
+        }
+    }
+}
+
+json_response_error!(LiveError);
+
+/// What the dashboard shows for a room, from who is in it (pure).
+pub fn presence_of(members: &[(Role, u64)]) -> (Presence, Option<u64>) {
+    let has = |role: Role| members.iter().any(|(r, _)| *r == role);
+    let patient_since = members
+        .iter()
+        .filter(|(r, _)| *r == Role::Patient)
+        .map(|(_, at)| *at)
+        .min();
+    if has(Role::Provider) {
+        (Presence::InCall, None)
+    } else if let Some(since) = patient_since {
+        (Presence::PatientWaiting, Some(since))
+    } else if has(Role::Guest) {
+        (Presence::GuestWaiting, None)
+    } else {
+        (Presence::Empty, None)
+    }
+}
+
+/// Checks that every id is the clinician's own before anything is revealed.
+fn own_visits<'a>(
+    state: &AppState,
+    session: &ClinicianSession,
+    ids: &'a [String],
+) -> Result<&'a [String], LiveError> {
+    if ids.len() > MAX_STATUS_VISITS {
+        return Err(LiveError::TooMany);
+    }
+    if ids
+        .iter()
+        .all(|id| state.visit_ids.is_owned_by(id, session.clinician_id()))
+    {
+        Ok(ids)
+    } else {
+        Err(LiveError::NotYourVisit)
+    }
+}
+
+/// `POST /api/visits/status` (clinicians, their own visits only).
+pub async fn status(
+    state: web::Data<AppState>,
+    session: ClinicianSession,
+    body: web::Json<VisitStatusRequest>,
+) -> Result<HttpResponse, LiveError> {
+    let ids = own_visits(&state, &session, &body.visit_ids)?;
+    let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
+    let visits = ids
+        .iter()
+        .map(|id| {
+            let (presence, patient_since) =
+                presence_of(&signalling.presence(&crate::ids::room_name(id)));
+            VisitStatus {
+                visit_id: id.clone(),
+                presence,
+                patient_since,
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(VisitStatusResponse { visits }))
+}
+
+/// `POST /api/visits/end`: everyone in the visit is disconnected and told why.
+pub async fn end(
+    state: web::Data<AppState>,
+    session: ClinicianSession,
+    body: web::Json<EndVisitRequest>,
+) -> Result<HttpResponse, LiveError> {
+    let ids = own_visits(&state, &session, std::slice::from_ref(&body.visit_id))?;
+    let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
+    signalling.end(&crate::ids::room_name(&ids[0]));
+    Ok(HttpResponse::NoContent().finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presence_follows_who_is_in_the_room() {
+        assert_eq!(presence_of(&[]), (Presence::Empty, None));
+        assert_eq!(
+            presence_of(&[(Role::Guest, 5)]),
+            (Presence::GuestWaiting, None)
+        );
+        assert_eq!(
+            presence_of(&[(Role::Guest, 5), (Role::Patient, 9)]),
+            (Presence::PatientWaiting, Some(9))
+        );
+        assert_eq!(
+            presence_of(&[(Role::Patient, 9), (Role::Provider, 12)]),
+            (Presence::InCall, None)
+        );
+    }
 
     const LIFETIMES: Lifetimes = Lifetimes {
         session_absolute: 43_200,

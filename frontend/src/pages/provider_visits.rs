@@ -5,7 +5,12 @@ use crate::messages;
 use crate::pages::input_value;
 use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
-use api_types::{CreateVisitRequest, CreateVisitResponse, TokenRequest};
+use crate::services::now_seconds;
+use api_types::{CreateVisitRequest, CreateVisitResponse, TokenRequest, VisitStatus};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -42,6 +47,40 @@ pub fn ProviderVisits() -> Html {
     let created = use_state(Vec::<(Option<String>, CreateVisitResponse)>::new);
     let error = use_state(|| None::<&'static str>);
     let busy = use_state(|| false);
+    let live = use_state(|| None::<Result<BTreeMap<String, VisitStatus>, ()>>);
+
+    // Live state of every visit on this page, every 3 s, without reloading.
+    {
+        let (live, api) = (live.clone(), session.api.clone());
+        let token = session.clinician.as_ref().map(|c| c.token.clone());
+        let ids: Vec<String> = created.iter().map(|(_, v)| v.visit_id.clone()).collect();
+        use_effect_with((token, ids), move |(token, ids)| {
+            let cancelled = Rc::new(Cell::new(false));
+            if let (Some(token), false) = (token.clone(), ids.is_empty()) {
+                let (ids, cancelled) = (ids.clone(), cancelled.clone());
+                yew::platform::spawn_local(async move {
+                    while !cancelled.get() {
+                        let answer = api.visit_status(&token, ids.clone()).await;
+                        if cancelled.get() {
+                            break;
+                        }
+                        live.set(Some(
+                            answer
+                                .map(|visits| {
+                                    visits
+                                        .into_iter()
+                                        .map(|v| (v.visit_id.clone(), v))
+                                        .collect()
+                                })
+                                .map_err(drop),
+                        ));
+                        yew::platform::time::sleep(Duration::from_secs(3)).await;
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
 
     let Some(clinician) = session.clinician.clone() else {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
@@ -121,7 +160,8 @@ pub fn ProviderVisits() -> Html {
                 </form>
             </section>
             { for created.iter().map(|(patient, visit)| html! {
-                <VisitLinks key={visit.visit_id.clone()} patient={patient.clone()} visit={visit.clone()} />
+                <VisitLinks key={visit.visit_id.clone()} patient={patient.clone()} visit={visit.clone()}
+                    status={messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&visit.visit_id))), now_seconds())} />
             }) }
         </main>
     }
@@ -131,6 +171,8 @@ pub fn ProviderVisits() -> Html {
 struct VisitLinksProps {
     patient: Option<String>,
     visit: CreateVisitResponse,
+    /// The live state, in words.
+    status: String,
 }
 
 #[component]
@@ -151,7 +193,11 @@ fn VisitLinks(props: &VisitLinksProps) -> Html {
     html! {
         <section class="card visit">
             <h2>{ title }</h2>
-            <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
+            <p class="status" role="status">{ props.status.clone() }</p>
+            <div class="row">
+                <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
+                <EndVisit visit_id={props.visit.visit_id.clone()} />
+            </div>
             <CopyLink label="Patient link" link={patient_link} />
             <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
         </section>
@@ -206,4 +252,37 @@ pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
         visit_id: Some(props.visit_id.clone()),
     };
     html! { <VisitEntry {request} session={clinician.token.clone()} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct EndVisitProps {
+    visit_id: String,
+}
+
+/// Ends the visit for the patient and any guests, who are told why.
+#[component]
+fn EndVisit(props: &EndVisitProps) -> Html {
+    let session = use_session();
+    let outcome = use_state(|| None::<&'static str>);
+    let onclick = {
+        let (outcome, visit_id) = (outcome.clone(), props.visit_id.clone());
+        Callback::from(move |_| {
+            let Some(token) = session.clinician.as_ref().map(|c| c.token.clone()) else {
+                return;
+            };
+            let (api, outcome, visit_id) = (session.api.clone(), outcome.clone(), visit_id.clone());
+            yew::platform::spawn_local(async move {
+                outcome.set(Some(match api.end_visit(&token, visit_id).await {
+                    Ok(()) => "Visit ended for everyone.",
+                    Err(_) => "Could not end the visit. Please try again.",
+                }));
+            });
+        })
+    };
+    html! {
+        <>
+            <button class="secondary end" {onclick}>{ "End visit for everyone" }</button>
+            <span role="status">{ outcome.unwrap_or_default() }</span>
+        </>
+    }
 }

@@ -1,9 +1,10 @@
 //! The token service's API, as typed calls.
 
-use crate::services::http::{post_json, HttpError};
+use crate::services::http::{post_for_status, post_json, HttpError};
 use api_types::{
-    ClientConfig, CreateVisitRequest, CreateVisitResponse, SessionRequest, SessionResponse,
-    TokenRequest, TokenResponse,
+    ClientConfig, CreateVisitRequest, CreateVisitResponse, EndVisitRequest, SessionRequest,
+    SessionResponse, TokenRequest, TokenResponse, VisitStatus, VisitStatusRequest,
+    VisitStatusResponse,
 };
 use serde_json::json;
 
@@ -65,6 +66,26 @@ impl Api {
         request: &CreateVisitRequest,
     ) -> Result<CreateVisitResponse, HttpError> {
         post_json(&self.url("api/visits"), request, Some(session)).await
+    }
+
+    pub async fn visit_status(
+        &self,
+        session: &str,
+        visit_ids: Vec<String>,
+    ) -> Result<Vec<VisitStatus>, HttpError> {
+        let request = VisitStatusRequest { visit_ids };
+        let response: VisitStatusResponse =
+            post_json(&self.url("api/visits/status"), &request, Some(session)).await?;
+        Ok(response.visits)
+    }
+
+    pub async fn end_visit(&self, session: &str, visit_id: String) -> Result<(), HttpError> {
+        post_for_status(
+            &self.url("api/visits/end"),
+            &EndVisitRequest { visit_id },
+            Some(session),
+        )
+        .await
     }
 
     pub async fn video_token(

@@ -47,16 +47,34 @@ pub async fn get_text(url: &str) -> Result<String, HttpError> {
     response.text().await.map_err(|_| HttpError::Unreadable)
 }
 
-pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+async fn post<B: Serialize>(
     url: &str,
     body: &B,
     bearer: Option<&str>,
-) -> Result<T, HttpError> {
+) -> Result<Response, HttpError> {
     let mut request = Request::post(url);
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let request = request.json(body).map_err(|_| HttpError::Unreadable)?;
-    let response = checked(request.send().await).await?;
+    checked(request.send().await).await
+}
+
+/// A JSON request answered with a JSON body.
+pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    bearer: Option<&str>,
+) -> Result<T, HttpError> {
+    let response = post(url, body, bearer).await?;
     response.json().await.map_err(|_| HttpError::Unreadable)
+}
+
+/// A JSON request answered with no body (204).
+pub async fn post_for_status<B: Serialize>(
+    url: &str,
+    body: &B,
+    bearer: Option<&str>,
+) -> Result<(), HttpError> {
+    post(url, body, bearer).await.map(drop)
 }

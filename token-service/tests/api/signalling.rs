@@ -251,6 +251,86 @@ async fn a_room_holds_six_participants() {
 }
 
 #[tokio::test]
+async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
+    use api_types::{Presence, VisitStatusResponse};
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let patient_token: TokenResponse = app
+        .post("/api/token", &json!({"invite": visit.patient_invite}), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let status = || async {
+        let response = app
+            .post(
+                "/api/visits/status",
+                &json!({"visit_ids": [visit.visit_id]}),
+                Some(&session.token),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json::<VisitStatusResponse>().await.unwrap().visits[0].clone()
+    };
+    assert_eq!(status().await.presence, Presence::Empty);
+
+    let mut patient = connect(&app, &patient_token.token).await;
+    next(&mut patient).await;
+    let waiting = status().await;
+    assert_eq!(waiting.presence, Presence::PatientWaiting);
+    assert!(waiting.patient_since.is_some());
+
+    let other = app.sign_in(crate::helpers::CLINICIAN_TWO).await;
+    let response = app
+        .post(
+            "/api/visits/status",
+            &json!({"visit_ids": [visit.visit_id]}),
+            Some(&other.token),
+        )
+        .await;
+    assert_eq!(response.status(), 403, "another clinician sees nothing");
+    let response = app
+        .post(
+            "/api/visits/end",
+            &json!({"visit_id": visit.visit_id}),
+            Some(&other.token),
+        )
+        .await;
+    assert_eq!(response.status(), 403, "and ends nothing");
+
+    let response = app
+        .post(
+            "/api/visits/end",
+            &json!({"visit_id": visit.visit_id}),
+            Some(&session.token),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(closed_with(&mut patient).await, close_code::ROOM_ENDED);
+    assert_eq!(status().await.presence, Presence::Empty);
+}
+
+#[tokio::test]
+async fn twilio_mode_says_live_status_is_unavailable() {
+    let app = crate::helpers::spawn_twilio_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let visit = app.create_visit(&session.token).await;
+    let response = app
+        .post(
+            "/api/visits/status",
+            &json!({"visit_ids": [visit.visit_id]}),
+            Some(&session.token),
+        )
+        .await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        crate::helpers::error_code(response).await,
+        "status_unavailable"
+    );
+}
+
+#[tokio::test]
 async fn a_full_service_answers_503_before_the_upgrade() {
     let app = crate::helpers::spawn_app_with(&[("MAX_SOCKETS", "1")], None);
     let visit = visit(&app).await;
