@@ -57,9 +57,8 @@ async fn clinician_creates_visit(b: &Browser, service: &Service) -> TestResult<(
     Ok((link(0)?, link(1)?))
 }
 
-/// Opens a visit link and presses Join once the camera preview is ready.
-async fn join(b: &Browser, link: &str) -> TestResult {
-    b.open_fresh(link).await?;
+/// Presses Join on the pre-join check once the camera preview is ready.
+async fn press_join(b: &Browser) -> TestResult {
     b.wait_until(
         "document.querySelector('[data-view=prejoin] button:not([disabled])')",
         SHORT,
@@ -68,15 +67,16 @@ async fn join(b: &Browser, link: &str) -> TestResult {
     b.click("[data-view=prejoin] button").await
 }
 
+/// Opens a visit link and joins.
+async fn join(b: &Browser, link: &str) -> TestResult {
+    b.open_fresh(link).await?;
+    press_join(b).await
+}
+
 /// The clinician's "Start visit" from their list, then Join.
 async fn clinician_starts_visit(b: &Browser) -> TestResult {
     b.click("a.start").await?;
-    b.wait_until(
-        "document.querySelector('[data-view=prejoin] button:not([disabled])')",
-        SHORT,
-    )
-    .await?;
-    b.click("[data-view=prejoin] button").await
+    press_join(b).await
 }
 
 /// A visit under way: the patient waited, then the clinician joined.
@@ -158,9 +158,18 @@ async fn a_crashed_clinician_browser_sends_the_patient_back_to_waiting() {
         clinician.kill_chromium();
         let killed = Instant::now();
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        let crash_to_waiting = killed.elapsed();
+
+        // Navigating away from the visit turns the camera off too.
+        patient
+            .eval("window.hearthTracks = document.querySelector('video.self-view').srcObject.getTracks(); location.hash = '#/'; return null")
+            .await?;
+        patient
+            .wait_until("window.hearthTracks.length === 2 && window.hearthTracks.every(t => t.readyState === 'ended')", SHORT)
+            .await?;
         println!(
             "figure: crashed clinician to patient's waiting room: {} ms",
-            killed.elapsed().as_millis()
+            crash_to_waiting.as_millis()
         );
         Ok(())
     })
@@ -179,8 +188,7 @@ async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
         // 6. A guest joins first: the patient still waits, and is told.
         guest.open_fresh(&guest_link).await?;
         guest.fill("#display-name", "Ana, interpreter").await?;
-        guest.wait_until("document.querySelector('[data-view=prejoin] button:not([disabled])')", SHORT).await?;
-        guest.click("[data-view=prejoin] button").await?;
+        press_join(guest).await?;
         guest.wait_until(PATIENT_WAITING, SHORT).await?;
         patient.wait_for_text(".guests", "interpreter or relative has joined").await?;
         patient.wait_until(PATIENT_WAITING, SHORT).await?;

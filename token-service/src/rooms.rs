@@ -107,7 +107,7 @@ impl<S: Clone> Registry<S> {
             .map(|(_, m)| m.sink.clone())
             .collect();
         Ok(Joined {
-            roster: roster_of(members, Some(identity)),
+            roster: roster_of(members, identity),
             others,
             replaced,
         })
@@ -153,23 +153,13 @@ impl<S: Clone> Registry<S> {
     pub fn route(&self, room: &str, to: &str) -> Option<S> {
         self.rooms.get(room)?.get(to).map(|m| m.sink.clone())
     }
-
-    pub fn roster(&self, room: &str) -> Vec<Participant> {
-        self.rooms
-            .get(room)
-            .map(|m| roster_of(m, None))
-            .unwrap_or_default()
-    }
-
-    pub fn sockets(&self) -> usize {
-        self.sockets
-    }
 }
 
-fn roster_of<S>(members: &HashMap<String, Member<S>>, except: Option<&str>) -> Vec<Participant> {
+/// Everyone in the room but `except`, sorted by identity.
+fn roster_of<S>(members: &HashMap<String, Member<S>>, except: &str) -> Vec<Participant> {
     let mut roster: Vec<Participant> = members
         .iter()
-        .filter(|(id, _)| Some(id.as_str()) != except)
+        .filter(|(id, _)| id.as_str() != except)
         .map(|(id, m)| Participant {
             identity: id.clone(),
             role: m.role,
@@ -204,7 +194,7 @@ mod tests {
             }]
         );
         assert_eq!(second.others, vec!["p"]);
-        assert_eq!(r.sockets(), 2);
+        assert_eq!(r.sockets, 2);
     }
 
     #[test]
@@ -222,13 +212,13 @@ mod tests {
         r.join("a", "patient.1", Role::Patient, 1, "old").unwrap();
         let again = r.join("a", "patient.1", Role::Patient, 2, "new").unwrap();
         assert_eq!(again.replaced, Some("old"));
-        assert_eq!(r.sockets(), 1);
+        assert_eq!(r.sockets, 1);
         // The old connection's own leave must not remove the new one.
         assert!(r.leave("a", "patient.1", 1).is_empty());
         assert_eq!(r.route("a", "patient.1"), Some("new"));
         r.leave("a", "patient.1", 2);
-        assert_eq!(r.sockets(), 0);
-        assert!(r.roster("a").is_empty());
+        assert_eq!(r.sockets, 0);
+        assert!(r.presence("a").is_empty());
     }
 
     #[test]
@@ -258,7 +248,7 @@ mod tests {
         let mut ended = r.end("a");
         ended.sort_unstable();
         assert_eq!(ended, vec!["c", "p"]);
-        assert_eq!(r.sockets(), 0);
+        assert_eq!(r.sockets, 0);
         assert!(r.presence("a").is_empty());
         assert!(
             r.leave("a", "patient.1", 1).is_empty(),
@@ -272,6 +262,7 @@ mod tests {
         r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
         r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
         assert_eq!(r.leave("a", "provider.c", 2), vec!["p"]);
-        assert_eq!(r.roster("a").len(), 1);
+        let roles: Vec<Role> = r.presence("a").into_iter().map(|(role, _)| role).collect();
+        assert_eq!(roles, [Role::Patient]);
     }
 }

@@ -202,27 +202,21 @@ pub fn configure(
     state: web::Data<AppState>,
     static_dir: Option<PathBuf>,
 ) {
-    cfg.app_data(state).app_data(json_config()).service(
-        web::resource("/healthz")
-            .route(web::get().to(health))
-            .default_service(web::to(error::method_not_allowed)),
-    );
+    cfg.app_data(state)
+        .app_data(json_config())
+        .service(resource("/healthz").route(web::get().to(health)));
     cfg.service(
         web::scope("/api")
             .wrap(from_fn(catch_panics))
             .wrap(from_fn(rate_limit::limit))
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
-            .service(post_resource("/session").route(web::post().to(sessions::sign_in)))
-            .service(post_resource("/session/refresh").route(web::post().to(sessions::refresh)))
-            .service(post_resource("/visits").route(web::post().to(visits::create_visit)))
-            .service(post_resource("/visits/status").route(web::post().to(visits::status)))
-            .service(post_resource("/visits/end").route(web::post().to(visits::end)))
-            .service(post_resource("/token").route(web::post().to(video_tokens::mint)))
-            .service(
-                web::resource("/rooms/ws")
-                    .route(web::get().to(signalling::connect))
-                    .default_service(web::to(error::method_not_allowed)),
-            )
+            .service(resource("/session").route(web::post().to(sessions::sign_in)))
+            .service(resource("/session/refresh").route(web::post().to(sessions::refresh)))
+            .service(resource("/visits").route(web::post().to(visits::create_visit)))
+            .service(resource("/visits/status").route(web::post().to(visits::status)))
+            .service(resource("/visits/end").route(web::post().to(visits::end)))
+            .service(resource("/token").route(web::post().to(video_tokens::mint)))
+            .service(resource("/rooms/ws").route(web::get().to(signalling::connect)))
             .default_service(web::to(error::not_found)),
     );
     match static_dir {
@@ -239,7 +233,7 @@ pub fn configure(
     }
 }
 
-/// A resource that answers other methods with the JSON 405.
-fn post_resource(path: &str) -> actix_web::Resource {
+/// A resource that answers methods it has no route for with the JSON 405.
+fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(error::method_not_allowed))
 }

@@ -187,11 +187,11 @@ pub fn presence_of(members: &[(Role, u64)]) -> (Presence, Option<u64>) {
 }
 
 /// Checks that every id is the clinician's own before anything is revealed.
-fn own_visits<'a>(
+fn check_own(
     state: &AppState,
     session: &ClinicianSession,
-    ids: &'a [String],
-) -> Result<&'a [String], LiveError> {
+    ids: &[String],
+) -> Result<(), LiveError> {
     if ids.len() > MAX_STATUS_VISITS {
         return Err(LiveError::TooMany);
     }
@@ -199,7 +199,7 @@ fn own_visits<'a>(
         .iter()
         .all(|id| state.visit_ids.is_owned_by(id, session.clinician_id()))
     {
-        Ok(ids)
+        Ok(())
     } else {
         Err(LiveError::NotYourVisit)
     }
@@ -211,9 +211,10 @@ pub async fn status(
     session: ClinicianSession,
     body: web::Json<VisitStatusRequest>,
 ) -> Result<HttpResponse, LiveError> {
-    let ids = own_visits(&state, &session, &body.visit_ids)?;
+    check_own(&state, &session, &body.visit_ids)?;
     let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
-    let visits = ids
+    let visits = body
+        .visit_ids
         .iter()
         .map(|id| {
             let (presence, patient_since) =
@@ -234,9 +235,9 @@ pub async fn end(
     session: ClinicianSession,
     body: web::Json<EndVisitRequest>,
 ) -> Result<HttpResponse, LiveError> {
-    let ids = own_visits(&state, &session, std::slice::from_ref(&body.visit_id))?;
+    check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
     let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
-    signalling.end(&crate::ids::room_name(&ids[0]));
+    signalling.end(&crate::ids::room_name(&body.visit_id));
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -209,9 +209,10 @@ pub fn Visit(props: &Props) -> Html {
         use_effect_with((), move |_| move || release(&room, local.as_ref()));
     }
     // However the visit ends, the room is released and the camera turned off.
+    let view = machine.0.view();
     {
         let (room, local) = (room.clone(), local.clone());
-        let ended = matches!(machine.0.view(), View::Ended(_));
+        let ended = matches!(view, View::Ended(_));
         use_effect_with(ended, move |ended| {
             if *ended {
                 release(&room, local.as_ref());
@@ -242,7 +243,7 @@ pub fn Visit(props: &Props) -> Html {
     };
     let self_view = html! { <StreamVideo stream={(*local).clone()} class="self-view" muted=true label="Your camera" /> };
 
-    let body = match machine.0.view() {
+    let body = match view {
         View::PreJoin => {
             let onclick = {
                 let join = join.clone();

@@ -262,14 +262,13 @@ async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
         .json()
         .await
         .unwrap();
+    // Each request as a given clinician; their answers are checked below.
+    let ids = json!({"visit_ids": [visit.visit_id]});
+    let end = json!({"visit_id": visit.visit_id});
+    let status_as = async |token: &str| app.post("/api/visits/status", &ids, Some(token)).await;
+    let end_as = async |token: &str| app.post("/api/visits/end", &end, Some(token)).await;
     let status = || async {
-        let response = app
-            .post(
-                "/api/visits/status",
-                &json!({"visit_ids": [visit.visit_id]}),
-                Some(&session.token),
-            )
-            .await;
+        let response = status_as(&session.token).await;
         assert_eq!(response.status(), 200);
         response.json::<VisitStatusResponse>().await.unwrap().visits[0].clone()
     };
@@ -282,31 +281,14 @@ async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
     assert!(waiting.patient_since.is_some());
 
     let other = app.sign_in(crate::helpers::CLINICIAN_TWO).await;
-    let response = app
-        .post(
-            "/api/visits/status",
-            &json!({"visit_ids": [visit.visit_id]}),
-            Some(&other.token),
-        )
-        .await;
-    assert_eq!(response.status(), 403, "another clinician sees nothing");
-    let response = app
-        .post(
-            "/api/visits/end",
-            &json!({"visit_id": visit.visit_id}),
-            Some(&other.token),
-        )
-        .await;
-    assert_eq!(response.status(), 403, "and ends nothing");
+    assert_eq!(
+        status_as(&other.token).await.status(),
+        403,
+        "another clinician sees nothing"
+    );
+    assert_eq!(end_as(&other.token).await.status(), 403, "and ends nothing");
 
-    let response = app
-        .post(
-            "/api/visits/end",
-            &json!({"visit_id": visit.visit_id}),
-            Some(&session.token),
-        )
-        .await;
-    assert_eq!(response.status(), 204);
+    assert_eq!(end_as(&session.token).await.status(), 204);
     assert_eq!(closed_with(&mut patient).await, close_code::ROOM_ENDED);
     assert_eq!(status().await.presence, Presence::Empty);
 }
