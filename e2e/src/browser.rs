@@ -163,6 +163,25 @@ impl Browser {
             .map_err(|err| format!("script failed: {err}\n{script}"))
     }
 
+    /// Runs `body` as an async function in the page and returns what it
+    /// resolves to; a rejection becomes an error.
+    pub async fn eval_async(&self, body: &str, args: Vec<Value>) -> TestResult<Value> {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             (async (...args) => {{ {body} }})(...[...arguments].slice(0, -1))
+               .then(value => done({{ value }}), error => done({{ error: String(error) }}));"
+        );
+        let outcome = self
+            .client
+            .execute_async(&script, args)
+            .await
+            .map_err(|err| format!("script failed: {err}\n{body}"))?;
+        match outcome.get("error") {
+            Some(error) => Err(format!("script rejected: {error}\n{body}")),
+            None => Ok(outcome.get("value").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
     /// Waits until `condition` (a JS expression) is true in the page.
     pub async fn wait_until(&self, condition: &str, timeout: Duration) -> TestResult {
         let deadline = Instant::now() + timeout;

@@ -34,22 +34,57 @@ const INVITE_KEY: &str = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
 /// The real token service with built-in video and its demo clinician,
 /// serving `static_dir` if given, on `port` (0: any free port).
 pub fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
+    start(port, static_dir, |_| None, None)
+}
+
+/// The password of the clinician `spawn_twilio_service` writes an account for.
+const TWILIO_MODE_PASSWORD: &str = "stand-in-clinic-password";
+
+/// The real token service in Twilio mode, with made-up credentials of the
+/// right shape: tokens are minted locally, so nothing reaches Twilio. Its
+/// clinician signs in as `demo` with `Service::demo_password`.
+pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
+    let port = crate::free_port();
+    let accounts = std::env::temp_dir().join(format!("hearth-clinicians-{port}.toml"));
+    let hash = token_service::accounts::hash_password(TWILIO_MODE_PASSWORD);
+    std::fs::write(
+        &accounts,
+        format!("[[clinician]]\nid = \"demo\"\ndisplay_name = \"Dr Stand-in\"\npassword_hash = \"{hash}\"\n"),
+    )
+    .expect("write the clinicians file");
+    let origin = format!("http://127.0.0.1:{port}");
+    let twilio = move |name: &str| match name {
+        "TWILIO_ACCOUNT_SID" => Some(format!("AC{}", "a".repeat(32))),
+        "TWILIO_API_KEY" => Some(format!("SK{}", "b".repeat(32))),
+        "TWILIO_API_SECRET" => Some("stand-in-api-key-secret".to_owned()),
+        "ALLOWED_ORIGINS" => Some(origin.clone()),
+        "CLINICIANS_FILE" => Some(accounts.display().to_string()),
+        _ => None,
+    };
+    start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
+}
+
+fn start(
+    port: u16,
+    static_dir: Option<PathBuf>,
+    extra: impl Fn(&str) -> Option<String>,
+    password: Option<&str>,
+) -> Service {
     log_to_artifacts();
     let mut settings = Settings::from_lookup(|name| match name {
         "SESSION_SIGNING_KEY" => Some(SESSION_KEY.to_owned()),
         "INVITE_SIGNING_KEY" => Some(INVITE_KEY.to_owned()),
-        _ => None,
+        _ => extra(name),
     })
     .expect("test settings are valid");
     settings.port = port;
     settings.static_dir = static_dir;
     let app = Application::build(settings).expect("the service binds its port");
     let port = app.port();
-    let demo_password = app
-        .demo_login()
-        .expect("built-in mode makes a demo clinician")
-        .password
-        .clone();
+    let demo_password = password
+        .map(str::to_owned)
+        .or_else(|| app.demo_login().map(|demo| demo.password.clone()))
+        .expect("a clinician account to sign in with");
     let server = app.into_server();
     let handle = server.handle();
     tokio::spawn(server);
@@ -87,6 +122,18 @@ impl Service {
     pub async fn stop(&self) {
         self.handle.stop(false).await;
     }
+}
+
+/// A copy of `dist/` whose Twilio SDK is the test stand-in
+/// (`e2e/standin/twilio-video.js`), so a Twilio visit can be driven offline.
+pub fn dist_with_stand_in_sdk(label: &str) -> PathBuf {
+    let dist = copy_of_dist(label);
+    std::fs::copy(
+        crate::repo_root().join("e2e/standin/twilio-video.js"),
+        dist.join("twilio-video.min.js"),
+    )
+    .expect("copy the stand-in SDK");
+    dist
 }
 
 /// A copy of `dist/` that a test may change (for example its `config.json`).

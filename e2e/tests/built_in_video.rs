@@ -3,81 +3,12 @@
 
 use e2e::browser::{with_browsers, Browser, TestResult};
 use e2e::dist_dir;
+use e2e::flows::{
+    clinician_creates_visit, clinician_starts_visit, join, playing, press_join,
+    sees_and_hears_remote, IN_CALL, PATIENT_WAITING, SHORT,
+};
 use e2e::servers::{spawn_service, spawn_service_on, Service};
 use std::time::{Duration, Instant};
-
-const PATIENT_WAITING: &str = "document.querySelector('[data-view=waiting]')";
-const IN_CALL: &str = "document.querySelector('[data-view=call]')";
-const SHORT: Duration = Duration::from_secs(20);
-
-/// True when the `<video>` matching `css` shows live frames.
-fn playing(css: &str) -> String {
-    format!("(v => v && v.videoWidth > 0 && v.readyState >= 2 && !v.paused)(document.querySelector('{css}'))")
-}
-
-/// Its `currentTime` moves on, so frames really arrive.
-async fn advancing(b: &Browser, css: &str) -> TestResult {
-    let now = b
-        .eval(&format!(
-            "return document.querySelector('{css}').currentTime"
-        ))
-        .await?;
-    let then = now.as_f64().unwrap_or_default();
-    b.wait_until(
-        &format!("document.querySelector('{css}').currentTime > {then} + 0.3"),
-        SHORT,
-    )
-    .await
-}
-
-/// The remote video plays, with an audio track beside it.
-async fn sees_and_hears_remote(b: &Browser) -> TestResult {
-    b.wait_until(&playing("video.remote-video"), SHORT).await?;
-    advancing(b, "video.remote-video").await?;
-    b.wait_until(
-        "document.querySelector('video.remote-video').srcObject.getAudioTracks().length > 0",
-        SHORT,
-    )
-    .await
-}
-
-/// The clinician signs in, creates a visit and returns (patient link, guest link).
-async fn clinician_creates_visit(b: &Browser, service: &Service) -> TestResult<(String, String)> {
-    b.open_fresh(&format!("{}/#/provider", service.url)).await?;
-    b.fill("#username", "demo").await?;
-    b.fill("#password", &service.demo_password).await?;
-    b.click("button[type=submit]").await?;
-    b.wait_for_text("h1", "Your visits").await?;
-    b.click("form button[type=submit]").await?;
-    b.wait_for_text(".visit h2", "Visit").await?;
-    let links = b
-        .eval("return [...document.querySelectorAll('.visit input.link')].map(i => i.value)")
-        .await?;
-    let link = |i: usize| links[i].as_str().map(str::to_owned).ok_or("no visit links");
-    Ok((link(0)?, link(1)?))
-}
-
-/// Presses Join on the pre-join check once the camera preview is ready.
-async fn press_join(b: &Browser) -> TestResult {
-    b.wait_until(
-        "document.querySelector('[data-view=prejoin] button:not([disabled])')",
-        SHORT,
-    )
-    .await?;
-    b.click("[data-view=prejoin] button").await
-}
-
-/// Opens a visit link and joins.
-async fn join(b: &Browser, link: &str) -> TestResult {
-    b.open_fresh(link).await?;
-    press_join(b).await
-}
-
-/// The clinician's "Start visit" from their list, then Join.
-async fn clinician_starts_visit(b: &Browser) -> TestResult {
-    b.click("a.start").await?;
-    press_join(b).await
-}
 
 /// A visit under way: the patient waited, then the clinician joined.
 async fn patient_and_clinician_in_call(

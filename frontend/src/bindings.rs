@@ -44,3 +44,122 @@ pub fn add_ice_candidate_object(
     pc.unchecked_ref::<PeerConnection>()
         .add_ice_candidate(candidate)
 }
+
+// The `twilio-video` SDK (`Twilio.Video`), as far as Hearth uses it. Only
+// `video::twilio` calls these.
+#[wasm_bindgen]
+extern "C" {
+    /// The `Twilio.Video` namespace object the SDK script sets.
+    pub type TwilioVideo;
+
+    #[wasm_bindgen(method, getter, js_name = isSupported)]
+    pub fn is_supported(this: &TwilioVideo) -> bool;
+
+    /// `connect(token, options)`: a Promise of a [`Room`].
+    #[wasm_bindgen(method, catch)]
+    pub fn connect(
+        this: &TwilioVideo,
+        token: &str,
+        options: &JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(method, getter, js_name = LocalDataTrack)]
+    pub fn local_data_track_class(this: &TwilioVideo) -> js_sys::Function;
+
+    /// Rooms, participants and tracks are all Node-style event emitters.
+    #[derive(Clone)]
+    pub type Emitter;
+
+    #[wasm_bindgen(method)]
+    pub fn on(this: &Emitter, event: &str, listener: &js_sys::Function);
+
+    #[wasm_bindgen(method, js_name = removeListener)]
+    pub fn remove_listener(this: &Emitter, event: &str, listener: &js_sys::Function);
+
+    #[wasm_bindgen(extends = Emitter)]
+    #[derive(Clone)]
+    pub type Room;
+
+    #[wasm_bindgen(method)]
+    pub fn disconnect(this: &Room);
+
+    /// Remote participants by SID.
+    #[wasm_bindgen(method, getter)]
+    pub fn participants(this: &Room) -> js_sys::Map;
+
+    #[wasm_bindgen(method, getter, js_name = localParticipant)]
+    pub fn local_participant(this: &Room) -> Participant;
+
+    #[wasm_bindgen(extends = Emitter)]
+    #[derive(Clone)]
+    pub type Participant;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn identity(this: &Participant) -> String;
+
+    /// Track publications by SID.
+    #[wasm_bindgen(method, getter)]
+    pub fn tracks(this: &Participant) -> js_sys::Map;
+
+    pub type Publication;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn track(this: &Publication) -> Option<Track>;
+
+    #[wasm_bindgen(extends = Emitter)]
+    #[derive(Clone)]
+    pub type Track;
+
+    /// `audio`, `video` or `data`.
+    #[wasm_bindgen(method, getter)]
+    pub fn kind(this: &Track) -> String;
+
+    #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
+    pub fn media_stream_track(this: &Track) -> Option<web_sys::MediaStreamTrack>;
+
+    /// Local audio and video tracks: sends or pauses without unpublishing.
+    #[wasm_bindgen(method)]
+    pub fn enable(this: &Track, enabled: bool);
+
+    #[wasm_bindgen(method)]
+    pub fn stop(this: &Track);
+
+    /// Local data tracks.
+    #[wasm_bindgen(method)]
+    pub fn send(this: &Track, data: &str);
+
+    /// What the SDK rejects with or passes to `disconnected`.
+    pub type TwilioError;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn code(this: &TwilioError) -> Option<u32>;
+}
+
+/// `window.Twilio.Video`, once the SDK script has run.
+pub fn twilio_video() -> Option<TwilioVideo> {
+    let twilio = js_sys::Reflect::get(&js_sys::global(), &"Twilio".into()).ok()?;
+    let video = js_sys::Reflect::get(&twilio, &"Video".into()).ok()?;
+    (!video.is_undefined() && !video.is_null()).then(|| video.unchecked_into())
+}
+
+/// `setSinkId`, which web-sys offers only behind its unstable flag.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(extends = web_sys::HtmlMediaElement)]
+    type SinkMediaElement;
+
+    #[wasm_bindgen(method, catch, js_name = setSinkId)]
+    fn set_sink_id(this: &SinkMediaElement, sink_id: &str) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Plays `element` on the speaker `sink_id`, where the browser allows choosing.
+pub fn set_sink_id(element: &web_sys::HtmlMediaElement, sink_id: &str) -> Option<js_sys::Promise> {
+    let has_it = js_sys::Reflect::has(element, &"setSinkId".into()).unwrap_or(false);
+    if !has_it {
+        return None;
+    }
+    element
+        .unchecked_ref::<SinkMediaElement>()
+        .set_sink_id(sink_id)
+        .ok()
+}

@@ -48,16 +48,100 @@ impl MediaError {
     }
 }
 
-/// Asks for the camera and/or microphone.
-pub async fn local_stream(audio: bool, video: bool) -> Result<MediaStream, MediaError> {
-    let devices = web_sys::window()
+/// Which camera and microphone to use; `None` lets the browser choose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceChoice {
+    pub camera: Option<String>,
+    pub microphone: Option<String>,
+    /// False for audio-only.
+    pub video: bool,
+}
+
+/// One camera, microphone or speaker, as the pre-join check lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub label: String,
+}
+
+/// The devices of each kind, named once permission is granted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Devices {
+    pub cameras: Vec<Device>,
+    pub microphones: Vec<Device>,
+    pub speakers: Vec<Device>,
+}
+
+fn media_devices() -> Result<web_sys::MediaDevices, MediaError> {
+    web_sys::window()
         .ok_or(MediaError::Unsupported)?
         .navigator()
         .media_devices()
-        .map_err(|_| MediaError::Unsupported)?;
+        .map_err(|_| MediaError::Unsupported)
+}
+
+/// `true`, or `{deviceId: {exact: id}}` for a chosen device.
+fn device_constraint(device: &Option<String>) -> wasm_bindgen::JsValue {
+    match device {
+        None => true.into(),
+        Some(id) => {
+            let exact = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&exact, &"exact".into(), &id.into());
+            let constraint = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&constraint, &"deviceId".into(), &exact);
+            constraint.into()
+        }
+    }
+}
+
+/// Lists cameras, microphones and speakers.
+pub async fn devices() -> Devices {
+    let Ok(promise) =
+        media_devices().and_then(|d| d.enumerate_devices().map_err(|_| MediaError::Unsupported))
+    else {
+        return Devices::default();
+    };
+    let mut found = Devices::default();
+    let Ok(list) = JsFuture::from(promise).await else {
+        return found;
+    };
+    for info in js_sys::Array::from(&list).iter() {
+        let info: web_sys::MediaDeviceInfo = info.unchecked_into();
+        let list = match info.kind() {
+            web_sys::MediaDeviceKind::Videoinput => &mut found.cameras,
+            web_sys::MediaDeviceKind::Audioinput => &mut found.microphones,
+            web_sys::MediaDeviceKind::Audiooutput => &mut found.speakers,
+            _ => continue,
+        };
+        let label = match info.label() {
+            label if label.is_empty() => format!("Device {}", list.len() + 1),
+            label => label,
+        };
+        list.push(Device {
+            id: info.device_id(),
+            label,
+        });
+    }
+    found
+}
+
+/// Asks for the chosen microphone and (unless audio-only) camera. With no
+/// camera at all, falls back to the microphone alone.
+pub async fn local_stream(choice: &DeviceChoice) -> Result<MediaStream, MediaError> {
+    match request(&choice.microphone, choice.video.then_some(&choice.camera)).await {
+        Err(MediaError::NoDevice) if choice.video => request(&choice.microphone, None).await,
+        outcome => outcome,
+    }
+}
+
+async fn request(
+    microphone: &Option<String>,
+    camera: Option<&Option<String>>,
+) -> Result<MediaStream, MediaError> {
+    let devices = media_devices()?;
     let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&audio.into());
-    constraints.set_video(&video.into());
+    constraints.set_audio(&device_constraint(microphone));
+    constraints.set_video(&camera.map_or(false.into(), device_constraint));
     let promise = devices
         .get_user_media_with_constraints(&constraints)
         .map_err(|_| MediaError::Unsupported)?;
@@ -90,6 +174,98 @@ pub fn set_enabled(stream: &MediaStream, kind: &str, enabled: bool) {
     }
 }
 
+/// Audio-only: stops and removes the camera's tracks.
+pub fn drop_video(stream: &MediaStream) {
+    for track in stream.get_video_tracks().iter() {
+        let track: web_sys::MediaStreamTrack = track.unchecked_into();
+        track.stop();
+        stream.remove_track(&track);
+    }
+}
+
+/// Plays `element` on the chosen speaker, where the browser allows it.
+pub fn set_speaker(element: &web_sys::HtmlMediaElement, speaker: &str) {
+    crate::bindings::set_sink_id(element, speaker);
+}
+
+/// The microphone's loudness, for the level meter.
+pub struct LevelMeter {
+    context: web_sys::AudioContext,
+    analyser: web_sys::AnalyserNode,
+    samples: Vec<u8>,
+}
+
+impl LevelMeter {
+    pub fn new(stream: &MediaStream) -> Option<Self> {
+        if stream.get_audio_tracks().length() == 0 {
+            return None;
+        }
+        let context = web_sys::AudioContext::new().ok()?;
+        let source = context.create_media_stream_source(stream).ok()?;
+        let analyser = context.create_analyser().ok()?;
+        source.connect_with_audio_node(&analyser).ok()?;
+        let samples = vec![0; analyser.fft_size() as usize];
+        Some(Self {
+            context,
+            analyser,
+            samples,
+        })
+    }
+
+    /// From 0 (silence) to 100 (loud speech or more).
+    pub fn level(&mut self) -> u8 {
+        // A page without a click yet may start audio suspended.
+        let _ = self.context.resume();
+        self.analyser.get_byte_time_domain_data(&mut self.samples);
+        loudness(&self.samples)
+    }
+}
+
+impl Drop for LevelMeter {
+    fn drop(&mut self) {
+        let _ = self.context.close();
+    }
+}
+
+/// Scales the RMS of 8-bit samples (128 = silence) to 0..=100, so that
+/// speech fills the meter.
+pub fn loudness(samples: &[u8]) -> u8 {
+    if samples.is_empty() {
+        return 0;
+    }
+    let power: f64 = samples
+        .iter()
+        .map(|&s| (f64::from(s) - 128.0) / 128.0)
+        .map(|x| x * x)
+        .sum::<f64>()
+        / samples.len() as f64;
+    (power.sqrt() * 400.0).min(100.0) as u8
+}
+
+/// Plays a short tone on `speaker` (or the default), to check the sound.
+pub fn play_test_sound(speaker: Option<&str>) -> Option<()> {
+    let context = web_sys::AudioContext::new().ok()?;
+    let tone = context.create_oscillator().ok()?;
+    tone.frequency().set_value(523.25);
+    let out = context.create_media_stream_destination().ok()?;
+    tone.connect_with_audio_node(&out).ok()?;
+    let player = web_sys::HtmlAudioElement::new().ok()?;
+    player.set_src_object(Some(&out.stream()));
+    if let Some(id) = speaker {
+        set_speaker(&player, id);
+    }
+    let _ = player.play();
+    let now = context.current_time();
+    tone.start().ok()?;
+    tone.stop_with_when(now + 0.6).ok()?;
+    let closed = context.clone();
+    let done = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = closed.close();
+    });
+    tone.set_onended(Some(done.unchecked_ref()));
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::MediaError;
@@ -104,5 +280,15 @@ mod tests {
         assert_eq!(MediaError::from_name("NotReadableError"), MediaError::InUse);
         assert_eq!(MediaError::from_name("Weird"), MediaError::Other);
         assert!(MediaError::PermissionDenied.message().contains("Allow"));
+    }
+
+    #[test]
+    fn loudness_is_zero_for_silence_and_capped_at_one() {
+        use super::loudness;
+        assert_eq!(loudness(&[]), 0);
+        assert_eq!(loudness(&[128; 64]), 0);
+        assert_eq!(loudness(&[0, 255].repeat(32)), 100);
+        let quiet = loudness(&[120, 136].repeat(32));
+        assert!(quiet > 10 && quiet < 50, "{quiet}");
     }
 }

@@ -2,9 +2,10 @@
 //! end screen, chosen by the waiting-room machine from the room's events.
 
 use crate::context::use_session;
-use crate::media::{self, MediaError};
-use crate::video::local::LocalRoom;
-use crate::video::{clean_name, RoomEvent};
+use crate::media::{self, DeviceChoice, Devices, MediaError};
+use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
+use crate::video::twilio_error::TwilioError;
+use crate::video::{self, clean_name, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
 use api_types::{Role, TokenResponse};
 use std::cell::Cell;
@@ -15,7 +16,7 @@ use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
 
 /// Leaves the room, if joined, and stops the camera and microphone.
-fn release(room: &std::cell::RefCell<Option<LocalRoom>>, local: Option<&MediaStream>) {
+fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: Option<&MediaStream>) {
     if let Some(room) = room.borrow_mut().take() {
         room.leave();
     }
@@ -96,6 +97,30 @@ mod rejoin {
     }
 }
 
+/// How the person chose to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JoinWith {
+    CameraAndMicrophone,
+    CameraOff,
+    AudioOnly,
+}
+
+impl JoinWith {
+    const ALL: [(JoinWith, &'static str, &'static str); 3] = [
+        (
+            JoinWith::CameraAndMicrophone,
+            "full",
+            "Camera and microphone",
+        ),
+        (
+            JoinWith::CameraOff,
+            "camera-off",
+            "Camera off (you can turn it on later)",
+        ),
+        (JoinWith::AudioOnly, "audio-only", "Audio only"),
+    ];
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub token: TokenResponse,
@@ -110,17 +135,44 @@ pub fn Visit(props: &Props) -> Html {
     let media_error = use_state(|| None::<MediaError>);
     let remotes = use_reducer(Remotes::default);
     let name_input = use_node_ref();
-    let room = use_mut_ref(|| None::<LocalRoom>);
+    let room = use_mut_ref(|| None::<VideoRoom>);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
+    let choice = use_state(|| DeviceChoice {
+        video: true,
+        ..DeviceChoice::default()
+    });
+    let devices = use_state(Devices::default);
+    let speaker = use_state(|| None::<String>);
+    let join_with = use_state(|| JoinWith::CameraAndMicrophone);
+    let join_error = use_state(|| None::<TwilioError>);
+    let unsupported = use_state(|| None::<TwilioError>);
 
-    // Ask for the camera and microphone once, for the preview and the call.
+    // Can this browser join at all? (For Twilio this loads the SDK.)
     {
-        let (local, media_error) = (local.clone(), media_error.clone());
+        let (unsupported, backend) = (unsupported.clone(), props.token.backend);
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                match media::local_stream(true, true).await {
-                    Ok(stream) => local.set(Some(stream)),
+                unsupported.set(video::supported(backend).await.err());
+            });
+        });
+    }
+
+    // The chosen camera and microphone, for the preview and the call.
+    {
+        let (local, media_error, devices) = (local.clone(), media_error.clone(), devices.clone());
+        use_effect_with((*choice).clone(), move |choice| {
+            let choice = choice.clone();
+            yew::platform::spawn_local(async move {
+                match media::local_stream(&choice).await {
+                    Ok(stream) => {
+                        if let Some(previous) = &*local {
+                            media::stop(previous);
+                        }
+                        local.set(Some(stream));
+                        media_error.set(None);
+                        devices.set(media::devices().await);
+                    }
                     Err(err) => media_error.set(Some(err)),
                 }
             });
@@ -134,6 +186,8 @@ pub fn Visit(props: &Props) -> Html {
             room.clone(),
             remotes.clone(),
         );
+        let (join_with, join_error, video_on) =
+            (join_with.clone(), join_error.clone(), video_on.clone());
         let (token, api, name_input) =
             (props.token.clone(), session.api.clone(), name_input.clone());
         // A clinician shows their account's name; others choose one here.
@@ -148,12 +202,33 @@ pub fn Visit(props: &Props) -> Html {
             if room.borrow().is_some() {
                 return;
             }
+            match *join_with {
+                JoinWith::CameraAndMicrophone => {}
+                JoinWith::CameraOff => {
+                    media::set_enabled(&stream, "video", false);
+                    video_on.set(false);
+                }
+                JoinWith::AudioOnly => media::drop_video(&stream),
+            }
+            join_error.set(None);
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let on_event = {
-                let (machine, remotes) = (machine.clone(), remotes.clone());
+                let (machine, remotes, room, join_error) = (
+                    machine.clone(),
+                    remotes.clone(),
+                    room.clone(),
+                    join_error.clone(),
+                );
+                let room_name = token.room.clone();
                 Callback::from(move |event: RoomEvent| match event {
                     RoomEvent::Input(input) => machine.dispatch(input),
+                    RoomEvent::JoinFailed(err) => {
+                        room.borrow_mut().take();
+                        rejoin::remember(&room_name, false);
+                        join_error.set(Some(err));
+                        machine.dispatch(Input::LocalJoinFailed);
+                    }
                     RoomEvent::RemoteStream { identity, stream } => {
                         remotes.dispatch(RemoteUpdate::Stream(identity, stream))
                     }
@@ -168,7 +243,7 @@ pub fn Visit(props: &Props) -> Html {
                 _ => chosen,
             }
             .unwrap_or_else(|| participant_label(token.role).to_owned());
-            *room.borrow_mut() = Some(LocalRoom::connect(
+            *room.borrow_mut() = Some(VideoRoom::connect(
                 api.signalling_url(),
                 &token,
                 name,
@@ -221,27 +296,36 @@ pub fn Visit(props: &Props) -> Html {
     }
 
     let toggle = |state: &UseStateHandle<bool>, kind: &'static str| {
-        let (state, local) = (state.clone(), local.clone());
+        let (state, local, room) = (state.clone(), local.clone(), room.clone());
         Callback::from(move |_: MouseEvent| {
             let on = !*state;
             if let Some(stream) = &*local {
                 media::set_enabled(stream, kind, on);
             }
+            if let Some(room) = &*room.borrow() {
+                room.set_enabled(kind, on);
+            }
             state.set(on);
         })
     };
+    let has_camera = local
+        .as_ref()
+        .is_some_and(|s| s.get_video_tracks().length() > 0);
     let controls = html! {
         <div class="controls" role="group" aria-label="Call controls">
             <button onclick={toggle(&audio_on, "audio")} aria-pressed={(!*audio_on).to_string()}>
                 { if *audio_on { "Mute" } else { "Unmute" } }
             </button>
-            <button onclick={toggle(&video_on, "video")} aria-pressed={(!*video_on).to_string()}>
-                { if *video_on { "Camera off" } else { "Camera on" } }
-            </button>
+            if has_camera {
+                <button onclick={toggle(&video_on, "video")} aria-pressed={(!*video_on).to_string()}>
+                    { if *video_on { "Camera off" } else { "Camera on" } }
+                </button>
+            }
             <button class="leave" onclick={leave.clone()}>{ "Leave" }</button>
         </div>
     };
     let self_view = html! { <StreamVideo stream={(*local).clone()} class="self-view" muted=true label="Your camera" /> };
+    let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
 
     let body = match view {
         View::PreJoin => {
@@ -249,19 +333,65 @@ pub fn Visit(props: &Props) -> Html {
                 let join = join.clone();
                 Callback::from(move |_: MouseEvent| join.emit(()))
             };
+            let on_device = {
+                let (choice, speaker) = (choice.clone(), speaker.clone());
+                Callback::from(move |(kind, id): (&'static str, String)| {
+                    let mut next = (*choice).clone();
+                    match kind {
+                        "camera" => next.camera = Some(id),
+                        "microphone" => next.microphone = Some(id),
+                        _ => return speaker.set(Some(id)),
+                    }
+                    choice.set(next);
+                })
+            };
+            let problem = (*unsupported)
+                .map(TwilioError::message)
+                .or_else(|| media_error.map(MediaError::message));
+            let audio_only_now = local.is_some() && !has_camera;
             html! {
                 <section class="card" data-view="prejoin">
                     <h1>{ "Check your camera and microphone" }</h1>
-                    { self_view }
-                    if let Some(err) = *media_error {
-                        <p role="alert" class="error">{ err.message() }</p>
+                    <div class="prejoin">
+                        <div>
+                            { self_view }
+                            <MicLevel stream={(*local).clone()} />
+                        </div>
+                        <div class="stack">
+                            <DevicePicker devices={(*devices).clone()} choice={(*choice).clone()} speaker={(*speaker).clone()} onchange={on_device} />
+                            { test_sound }
+                        </div>
+                    </div>
+                    if let Some(problem) = problem {
+                        <p role="alert" class="error">{ problem }</p>
+                    }
+                    if audio_only_now && media_error.is_none() {
+                        <p class="note">{ "No camera found: you will join with audio only." }</p>
+                    }
+                    if let Some(err) = *join_error {
+                        <p role="alert" class="error join-error">{ err.message() }</p>
                     }
                     if role != Role::Provider {
                         <label for="display-name">{ "Your name, as shown to others in this visit (optional)" }</label>
                         <input id="display-name" ref={name_input.clone()} maxlength="60" autocomplete="name" />
                     }
-                    <p>{ "When you join, you wait in a quiet waiting room until your clinician arrives." }</p>
-                    <button onclick={onclick} disabled={local.is_none()}>{ "Join visit" }</button>
+                    if has_camera {
+                        <fieldset class="join-with">
+                            <legend>{ "Join with" }</legend>
+                            { for JoinWith::ALL.iter().map(|&(mode, id, label)| {
+                                let join_with = join_with.clone();
+                                html! {
+                                    <label class="choice">
+                                        <input type="radio" name="join-with" id={id} checked={*join_with == mode}
+                                            onchange={Callback::from(move |_: Event| join_with.set(mode))} />
+                                        { label }
+                                    </label>
+                                }
+                            }) }
+                        </fieldset>
+                    }
+                    <p>{ if role == Role::Provider { "Your patient sees you as soon as you join." } else { "When you join, you wait in a quiet waiting room until your clinician arrives." } }</p>
+                    <button class="join" onclick={onclick} disabled={local.is_none() || unsupported.is_some()}>{ "Join visit" }</button>
                 </section>
             }
         }
@@ -284,6 +414,11 @@ pub fn Visit(props: &Props) -> Html {
                 <WaitTimer />
                 { self_view }
                 { controls }
+                <details class="setup">
+                    <summary>{ "Test your microphone and speakers" }</summary>
+                    <MicLevel stream={(*local).clone()} />
+                    { test_sound }
+                </details>
             </section>
         },
         View::InCall { reconnecting } => html! {
@@ -292,7 +427,7 @@ pub fn Visit(props: &Props) -> Html {
                 <div class="remotes">
                     { for machine.0.remotes().iter().map(|(identity, remote)| html! {
                         <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
-                            <StreamVideo stream={remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} />
+                            <StreamVideo stream={remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={(*speaker).clone()} />
                             <figcaption>{ remotes.names.get(identity).cloned().unwrap_or_else(|| participant_label(remote.role).to_owned()) }</figcaption>
                             if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                         </figure>
@@ -330,6 +465,9 @@ fn end_message(reason: EndReason) -> &'static str {
         EndReason::TokenExpired => {
             "Your visit link has expired. Please ask your clinic for a new one."
         }
+        EndReason::RoomEnded => {
+            "The video room for this visit has closed. If you still need your clinician, please contact your clinic."
+        }
         EndReason::ConnectionLost => {
             "We lost the connection and could not get it back. Please reload the page to rejoin."
         }
@@ -342,6 +480,9 @@ struct StreamVideoProps {
     class: &'static str,
     muted: bool,
     label: &'static str,
+    /// The chosen speaker, for remote sound.
+    #[prop_or_default]
+    speaker: Option<String>,
 }
 
 /// A `<video>` showing a live stream.
@@ -350,11 +491,17 @@ fn StreamVideo(props: &StreamVideoProps) -> Html {
     let video = use_node_ref();
     {
         let video = video.clone();
-        use_effect_with(props.stream.clone(), move |stream| {
-            if let Some(element) = video.cast::<HtmlVideoElement>() {
-                element.set_src_object(stream.as_ref());
-            }
-        });
+        use_effect_with(
+            (props.stream.clone(), props.speaker.clone()),
+            move |(stream, speaker)| {
+                if let Some(element) = video.cast::<HtmlVideoElement>() {
+                    element.set_src_object(stream.as_ref());
+                    if let Some(id) = speaker {
+                        media::set_speaker(&element, id);
+                    }
+                }
+            },
+        );
     }
     html! {
         <video ref={video} class={props.class} autoplay=true playsinline=true muted={props.muted} aria-label={props.label} />

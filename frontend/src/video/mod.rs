@@ -2,10 +2,17 @@
 //! the waiting-room machine's inputs, plus the remote media to show.
 
 pub mod local;
+pub mod twilio;
+pub mod twilio_error;
 
 use crate::visit::machine::Input;
+use api_types::{TokenResponse, VideoMode};
+use local::LocalRoom;
 use serde::{Deserialize, Serialize};
+use twilio::TwilioRoom;
+use twilio_error::TwilioError;
 use web_sys::MediaStream;
+use yew::Callback;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoomEvent {
@@ -20,6 +27,72 @@ pub enum RoomEvent {
         identity: String,
         name: String,
     },
+    /// Connecting failed; the person may try again.
+    JoinFailed(TwilioError),
+}
+
+/// A room on whichever backend the token is for.
+pub enum VideoRoom {
+    Local(LocalRoom),
+    Twilio(TwilioRoom),
+}
+
+impl VideoRoom {
+    /// Starts joining; everything after arrives through `emit`.
+    pub fn connect(
+        signalling_url: String,
+        token: &TokenResponse,
+        display_name: String,
+        local: MediaStream,
+        emit: Callback<RoomEvent>,
+    ) -> Self {
+        match token.backend {
+            VideoMode::Local => VideoRoom::Local(LocalRoom::connect(
+                signalling_url,
+                token,
+                display_name,
+                local,
+                emit,
+            )),
+            VideoMode::Twilio => {
+                VideoRoom::Twilio(TwilioRoom::connect(token, display_name, local, emit))
+            }
+        }
+    }
+
+    pub fn leave(&self) {
+        match self {
+            VideoRoom::Local(room) => room.leave(),
+            VideoRoom::Twilio(room) => room.leave(),
+        }
+    }
+
+    /// Tells the others our camera or microphone is paused, where the
+    /// backend can (built-in rooms just send silence and black frames).
+    pub fn set_enabled(&self, kind: &str, enabled: bool) {
+        if let VideoRoom::Twilio(room) = self {
+            room.set_enabled(kind, enabled);
+        }
+    }
+}
+
+/// Whether this browser can join on `backend`: WebRTC for built-in rooms,
+/// the SDK's own verdict for Twilio (loading the SDK the first time).
+pub async fn supported(backend: VideoMode) -> Result<(), TwilioError> {
+    match backend {
+        VideoMode::Local => {
+            let has_webrtc = js_sys::Reflect::has(&js_sys::global(), &"RTCPeerConnection".into())
+                .unwrap_or(false);
+            has_webrtc.then_some(()).ok_or(TwilioError::Unsupported)
+        }
+        VideoMode::Twilio => {
+            let video = twilio::load_sdk().await?;
+            video
+                .is_supported()
+                .then_some(())
+                .ok_or(TwilioError::Unsupported)
+        }
+    }
 }
 
 /// What browsers in a visit tell each other directly (a data channel in

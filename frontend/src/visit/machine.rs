@@ -16,6 +16,8 @@ pub enum EndReason {
     JoinedElsewhere,
     /// The video token ran out (Twilio 20104).
     TokenExpired,
+    /// The video service closed the room (Twilio 53118).
+    RoomEnded,
     /// The connection failed and could not be restored.
     ConnectionLost,
 }
@@ -27,6 +29,8 @@ pub enum Input {
     LocalJoin,
     /// The room is connected.
     LocalConnected,
+    /// Connecting failed: back to the check, to try again.
+    LocalJoinFailed,
     LocalLeave,
     LocalReconnecting,
     LocalReconnected,
@@ -119,6 +123,11 @@ impl VisitState {
             Input::LocalConnected => {
                 if self.phase == Phase::Joining {
                     self.phase = Phase::Connected;
+                }
+            }
+            Input::LocalJoinFailed => {
+                if self.phase == Phase::Joining {
+                    self.phase = Phase::PreJoin;
                 }
             }
             Input::LocalLeave => {
@@ -384,6 +393,7 @@ mod tests {
             EndReason::ClinicianEnded,
             EndReason::JoinedElsewhere,
             EndReason::TokenExpired,
+            EndReason::RoomEnded,
             EndReason::ConnectionLost,
         ] {
             let mut s = connected(Role::Patient);
@@ -412,6 +422,22 @@ mod tests {
         s.apply(Input::LocalLeave);
         s.apply(Input::LocalJoin);
         assert_eq!(s.view(), View::Joining, "rejoin after leaving");
+    }
+
+    #[test]
+    fn a_failed_join_goes_back_to_the_check_and_only_from_joining() {
+        let mut s = VisitState::new(Role::Patient);
+        s.apply(Input::LocalJoin);
+        s.apply(Input::LocalJoinFailed);
+        assert_eq!(s.view(), View::PreJoin, "try again from the check");
+        s.apply(Input::LocalJoin);
+        s.apply(Input::LocalConnected);
+        s.apply(Input::LocalJoinFailed);
+        assert_eq!(
+            s.view(),
+            waiting(false, 0),
+            "a late failure cannot undo a connection"
+        );
     }
 
     #[test]

@@ -1,0 +1,298 @@
+//! The Twilio path in a real browser: the release SPA and the real service
+//! in Twilio mode (made-up credentials; tokens are minted locally). Twilio's
+//! servers cannot be reached from here, so most tests serve a stand-in
+//! `Twilio.Video` (e2e/standin/twilio-video.js) in place of the SDK file and
+//! play the room's part through it; one loads the real SDK.
+
+use e2e::browser::{with_browser, Browser, TestResult};
+use e2e::dist_dir;
+use e2e::flows::{
+    clinician_creates_visit, fits_a_phone, no_serious_accessibility_problems, playing, IN_CALL,
+    PATIENT_WAITING, SHORT,
+};
+use e2e::servers::{dist_with_stand_in_sdk, spawn_twilio_service, Service};
+
+const CLINICIAN: &str = "provider.demo";
+const ENDED: &str = "document.querySelector('[data-view=ended]')";
+const JOIN_READY: &str =
+    "document.querySelector('[data-view=prejoin] button.join:not([disabled])')";
+
+/// The clinician creates a visit; the same browser then opens the patient
+/// link (the stand-in plays everyone else).
+async fn patient_link(b: &Browser, service: &Service) -> TestResult<String> {
+    let (patient, _) = clinician_creates_visit(b, service).await?;
+    Ok(patient)
+}
+
+/// Opens the link and reaches the waiting room (a reload may rejoin by itself).
+async fn enter_waiting_room(b: &Browser, link: &str) -> TestResult {
+    b.open_fresh(link).await?;
+    b.wait_until(&format!("{JOIN_READY} || {PATIENT_WAITING}"), SHORT)
+        .await?;
+    if b.eval(&format!("return !!({JOIN_READY})")).await? == true {
+        b.click("[data-view=prejoin] button.join").await?;
+    }
+    b.wait_until(PATIENT_WAITING, SHORT).await
+}
+
+/// The stand-in's room has no listener of ours left and our camera and
+/// microphone are stopped.
+async fn everything_released(b: &Browser) -> TestResult {
+    b.wait_until(
+        "standIn.listenerCount() === 0 && standIn.localTracks().filter(t => t.kind !== 'data')
+            .every(t => t.mediaStreamTrack.readyState === 'ended')",
+        SHORT,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("visit")));
+    with_browser("twilio_visit", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.open_fresh(&link).await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+        b.wait_until("window.standIn && standIn.connects.length === 0", SHORT)
+            .await?;
+
+        // A double click connects once, with camera, microphone and data track.
+        b.fill("#display-name", "Pat Example").await?;
+        b.eval("const join = document.querySelector('button.join'); join.click(); join.click();")
+            .await?;
+        b.wait_until(PATIENT_WAITING, SHORT).await?;
+        let connect = b.eval("return standIn.connects").await?;
+        assert_eq!(connect.as_array().map(Vec::len), Some(1), "{connect}");
+        assert_eq!(
+            connect[0]["kinds"],
+            serde_json::json!(["audio", "video", "data"])
+        );
+        let room = connect[0]["name"].as_str().unwrap_or_default();
+        assert!(
+            !room.is_empty() && !room.contains("Pat"),
+            "room name {room}"
+        );
+
+        // A guest does not end the wait; the clinician does.
+        b.eval("standIn.join('guest.g1', 'Ana (interpreter)')")
+            .await?;
+        b.wait_for_text(".guests", "interpreter or relative has joined")
+            .await?;
+        b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')"))
+            .await?;
+        b.wait_until(IN_CALL, SHORT).await?;
+        b.wait_for_text("[data-role=provider] figcaption", "Dr Stand-in")
+            .await?;
+        b.wait_for_text("[data-role=guest] figcaption", "Ana (interpreter)")
+            .await?;
+        b.wait_until(&playing("[data-role=provider] video"), SHORT)
+            .await?;
+        b.wait_until(
+            "standIn.sent.some(m => JSON.parse(m).name === 'Pat Example')",
+            SHORT,
+        )
+        .await?;
+
+        // Reconnecting shows a banner and keeps the call, either side.
+        b.eval(&format!("standIn.participantReconnecting('{CLINICIAN}')"))
+            .await?;
+        b.wait_for_text("[data-role=provider] .banner", "Reconnecting")
+            .await?;
+        b.eval(&format!("standIn.participantReconnected('{CLINICIAN}')"))
+            .await?;
+        b.wait_until(
+            "!document.querySelector('[data-role=provider] .banner')",
+            SHORT,
+        )
+        .await?;
+        b.eval("standIn.reconnecting(53001)").await?;
+        b.wait_for_text("[data-view=call] > .banner", "Reconnecting")
+            .await?;
+        b.eval("standIn.reconnected()").await?;
+        b.wait_until(
+            "!document.querySelector('[data-view=call] > .banner')",
+            SHORT,
+        )
+        .await?;
+
+        // Mute and camera reach the published tracks.
+        b.click("button[aria-pressed]").await?;
+        b.wait_for_text(".controls", "Unmute").await?;
+        b.wait_until(
+            "standIn.localTracks().find(t => t.kind === 'audio').isEnabled === false",
+            SHORT,
+        )
+        .await?;
+
+        // The clinician steps out and comes back.
+        b.eval(&format!("standIn.leave('{CLINICIAN}')")).await?;
+        b.wait_until(PATIENT_WAITING, SHORT).await?;
+        b.wait_for_text(".stepped-out", "stepped out").await?;
+        b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')"))
+            .await?;
+        b.wait_until(IN_CALL, SHORT).await?;
+
+        // Opening the visit elsewhere (53205) ends this tab, plainly.
+        b.eval("standIn.drop(53205)").await?;
+        b.wait_until(ENDED, SHORT).await?;
+        b.wait_for_text("[data-view=ended]", "another tab or device")
+            .await?;
+        everything_released(b).await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn leaving_or_being_dropped_releases_everything_and_says_why() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("endings")));
+    with_browser("twilio_endings", async |b| {
+        let link = patient_link(b, &service).await?;
+
+        enter_waiting_room(b, &link).await?;
+        b.click("button.leave").await?;
+        b.wait_for_text("[data-view=ended]", "You left the visit")
+            .await?;
+        assert_eq!(b.eval("return standIn.disconnects").await?, 1);
+        everything_released(b).await?;
+
+        for (code, words) in [
+            (53118, "room for this visit has closed"),
+            (20104, "link has expired"),
+            (53001, "lost the connection"),
+        ] {
+            enter_waiting_room(b, &link).await?;
+            b.eval(&format!("standIn.drop({code})")).await?;
+            b.wait_for_text("[data-view=ended]", words)
+                .await
+                .map_err(|e| format!("code {code}: {e}"))?;
+            everything_released(b).await?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failed_connect_explains_and_join_works_again() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("connect-fails")));
+    with_browser("twilio_connect_fails", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.open_fresh(&link).await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+        b.eval("standIn.failNextConnect = 53000").await?;
+        b.click("button.join").await?;
+        b.wait_for_text(".join-error", "can't reach the video service").await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+
+        // Trying again works; this time audio-only: no camera track is sent.
+        b.click("#audio-only").await?;
+        b.click("button.join").await?;
+        b.wait_until(PATIENT_WAITING, SHORT).await?;
+        assert!(b.eval("return document.querySelector('.join-error')").await?.is_null());
+        let kinds = b.eval("return standIn.connects[1].kinds").await?;
+        assert_eq!(kinds, serde_json::json!(["audio", "data"]));
+        assert!(b.eval("return document.querySelector('video.self-view').srcObject.getVideoTracks().length").await? == 0);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn screens_are_accessible_and_fit_a_phone() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("accessibility")));
+    with_browser("twilio_accessibility", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.client
+            .set_window_size(360, 740)
+            .await
+            .map_err(|e| format!("resize: {e}"))?;
+        b.open_fresh(&link).await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+        b.wait_until("document.querySelector('#mic-level').value > 0", SHORT)
+            .await
+            .map_err(|e| format!("the microphone meter never moved: {e}"))?;
+        let choices = b
+            .eval("return ['camera', 'microphone'].map(id => document.querySelectorAll(`#${id} option`).length)")
+            .await?;
+        assert!(choices[0].as_u64() >= Some(1) && choices[1].as_u64() >= Some(1), "{choices}");
+        no_serious_accessibility_problems(b, "pre-join").await?;
+        fits_a_phone(b, "pre-join").await?;
+
+        b.click("#camera-off").await?;
+        b.click("button.join").await?;
+        b.wait_until(PATIENT_WAITING, SHORT).await?;
+        b.wait_until(
+            "standIn.localTracks().find(t => t.kind === 'video').mediaStreamTrack.enabled === false",
+            SHORT,
+        )
+        .await?;
+        no_serious_accessibility_problems(b, "waiting room").await?;
+        fits_a_phone(b, "waiting room").await?;
+
+        b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')")).await?;
+        b.wait_until(IN_CALL, SHORT).await?;
+        no_serious_accessibility_problems(b, "call").await?;
+        fits_a_phone(b, "call").await?;
+
+        // Every control has a name and is reached by keyboard.
+        let names = b
+            .eval("return [...document.querySelectorAll('.controls button')].map(b => b.textContent + '|' + b.tabIndex)")
+            .await?;
+        for expected in ["Mute|0", "Camera on|0", "Leave|0"] {
+            assert!(names.to_string().contains(expected), "{names}");
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
+    let service = spawn_twilio_service(Some(dist_dir()));
+    with_browser("twilio_real_sdk", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.open_fresh(&link).await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+        let sdk = b
+            .eval(
+                "return [Twilio.Video.version, Twilio.Video.isSupported,
+                   performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('twilio-video'))]",
+            )
+            .await?;
+        assert_eq!(sdk[0], "2.36.0", "{sdk}");
+        assert_eq!(sdk[1], true, "{sdk}");
+        let loaded_from = sdk[2][0].as_str().unwrap_or_default();
+        assert!(loaded_from.starts_with(&service.url), "SDK from {loaded_from}");
+
+        // No route to Twilio here: the SDK fails with 53000, which we explain.
+        b.click("button.join").await?;
+        b.wait_for_text(".join-error", "can't reach the video service").await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+        b.fill("#display-name", "Still usable").await?;
+        assert_eq!(b.value_of("#display-name").await?, "Still usable");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_browser_the_sdk_does_not_support_is_told_so_before_joining() {
+    let dist = dist_with_stand_in_sdk("unsupported");
+    let sdk = dist.join("twilio-video.min.js");
+    let mut script = std::fs::read_to_string(&sdk).expect("the stand-in SDK");
+    script.push_str("\nTwilio.Video.isSupported = false;\n");
+    std::fs::write(&sdk, script).expect("write the SDK file");
+    let service = spawn_twilio_service(Some(dist));
+    with_browser("twilio_unsupported", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.open_fresh(&link).await?;
+        b.wait_for_text(
+            "[data-view=prejoin] [role=alert]",
+            "This browser can't make video calls",
+        )
+        .await?;
+        b.wait_until("document.querySelector('button.join').disabled", SHORT)
+            .await
+    })
+    .await;
+}

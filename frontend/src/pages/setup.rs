@@ -1,0 +1,110 @@
+//! "Test your setup" pieces, shared by the pre-join check and the waiting
+//! room: device choice, a microphone level meter and a test sound.
+
+use crate::media::{self, DeviceChoice, Devices, LevelMeter};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+use web_sys::{HtmlSelectElement, MediaStream};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct MicLevelProps {
+    pub stream: Option<MediaStream>,
+}
+
+/// A live meter of the microphone's loudness, so people see it works.
+#[component]
+pub fn MicLevel(props: &MicLevelProps) -> Html {
+    let level = use_state(|| 0_u8);
+    {
+        let level = level.clone();
+        use_effect_with(props.stream.clone(), move |stream| {
+            let stopped = Rc::new(Cell::new(false));
+            if let Some(mut meter) = stream.as_ref().and_then(LevelMeter::new) {
+                let stopped = stopped.clone();
+                yew::platform::spawn_local(async move {
+                    while !stopped.get() {
+                        level.set(meter.level());
+                        yew::platform::time::sleep(Duration::from_millis(150)).await;
+                    }
+                });
+            }
+            move || stopped.set(true)
+        });
+    }
+    html! {
+        <label class="mic-level">
+            { "Microphone level" }
+            <meter id="mic-level" min="0" max="100" low="5" value={level.to_string()} />
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TestSoundProps {
+    pub speaker: Option<String>,
+}
+
+/// Plays a short tone on the chosen speaker.
+#[component]
+pub fn TestSound(props: &TestSoundProps) -> Html {
+    let speaker = props.speaker.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        media::play_test_sound(speaker.as_deref());
+    });
+    html! { <button type="button" class="secondary test-sound" {onclick}>{ "Play a test sound" }</button> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DevicePickerProps {
+    pub devices: Devices,
+    pub choice: DeviceChoice,
+    pub speaker: Option<String>,
+    /// `("camera" | "microphone" | "speaker", device id)`.
+    pub onchange: Callback<(&'static str, String)>,
+}
+
+/// Camera, microphone and speaker selection; a list shows only when the
+/// browser offers a choice of that kind.
+#[component]
+pub fn DevicePicker(props: &DevicePickerProps) -> Html {
+    let lists = [
+        (
+            "camera",
+            "Camera",
+            &props.devices.cameras,
+            &props.choice.camera,
+        ),
+        (
+            "microphone",
+            "Microphone",
+            &props.devices.microphones,
+            &props.choice.microphone,
+        ),
+        (
+            "speaker",
+            "Speaker",
+            &props.devices.speakers,
+            &props.speaker,
+        ),
+    ];
+    html! {<>
+        { for lists.into_iter().filter(|(_, _, list, _)| !list.is_empty()).map(|(kind, label, list, chosen)| {
+            let onchange = props.onchange.reform(move |event: Event| {
+                let select: HtmlSelectElement = event.target_unchecked_into();
+                (kind, select.value())
+            });
+            html! {
+                <label class="device">
+                    { label }
+                    <select id={kind} {onchange}>
+                        { for list.iter().map(|d| html! {
+                            <option value={d.id.clone()} selected={chosen.as_ref() == Some(&d.id)}>{ d.label.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+            }
+        }) }
+    </>}
+}

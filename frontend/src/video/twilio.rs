@@ -1,0 +1,368 @@
+//! Twilio Video: the SDK (served from our own host, loaded the first time a
+//! Twilio visit opens) driven through `bindings`. Its Promises become
+//! futures, its events become [`RoomEvent`]s, its error codes [`TwilioError`].
+
+use super::twilio_error::TwilioError;
+use super::{clean_name, PeerMessage, RoomEvent};
+use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
+use crate::visit::machine::Input;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, MediaStreamTrack};
+use yew::Callback;
+
+/// The SDK file Trunk copies into `dist/`, next to the page.
+const SDK_URL: &str = "twilio-video.min.js";
+
+/// Loads the SDK script once; later calls reuse it.
+pub async fn load_sdk() -> Result<TwilioVideo, TwilioError> {
+    if let Some(video) = bindings::twilio_video() {
+        return Ok(video);
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(TwilioError::SdkMissing)?;
+    let script = document
+        .create_element("script")
+        .map_err(|_| TwilioError::SdkMissing)?;
+    script
+        .set_attribute("src", SDK_URL)
+        .map_err(|_| TwilioError::SdkMissing)?;
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        let _ = script.add_event_listener_with_callback("load", &resolve);
+        let _ = script.add_event_listener_with_callback("error", &reject);
+    });
+    document
+        .head()
+        .ok_or(TwilioError::SdkMissing)?
+        .append_child(&script)
+        .map_err(|_| TwilioError::SdkMissing)?;
+    let outcome = JsFuture::from(loaded).await;
+    match (outcome, bindings::twilio_video()) {
+        (Ok(_), Some(video)) => Ok(video),
+        _ => {
+            // A failed script is removed, so the next attempt loads it afresh.
+            script.remove();
+            Err(TwilioError::SdkMissing)
+        }
+    }
+}
+
+/// `error.code` of whatever the SDK rejected with or passed to an event.
+fn error_of(value: &JsValue) -> TwilioError {
+    let code = value
+        .dyn_ref::<js_sys::Object>()
+        .and_then(|_| value.unchecked_ref::<bindings::TwilioError>().code());
+    TwilioError::from_code(code)
+}
+
+type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
+
+/// The room events Hearth follows (`twilio-facts.md` lists their arguments).
+const ROOM_EVENTS: [&str; 9] = [
+    "participantConnected",
+    "participantDisconnected",
+    "participantReconnecting",
+    "participantReconnected",
+    "reconnecting",
+    "reconnected",
+    "disconnected",
+    "trackSubscribed",
+    "trackUnsubscribed",
+];
+
+struct Inner {
+    emit: Callback<RoomEvent>,
+    display_name: String,
+    room: Option<Room>,
+    /// Our data track, for names and visit messages.
+    data: Option<Track>,
+    /// Every listener we added, so leaving removes each one.
+    listeners: Vec<(Emitter, &'static str, Listener)>,
+    /// Remote camera and microphone tracks by identity.
+    remote_media: HashMap<String, Vec<MediaStreamTrack>>,
+    /// Identities whose hello we have answered.
+    greeted: BTreeSet<String>,
+    leaving: bool,
+}
+
+/// A Twilio room, joined or joining. Dropping it does not leave; call
+/// [`TwilioRoom::leave`].
+#[derive(Clone)]
+pub struct TwilioRoom {
+    inner: Rc<RefCell<Inner>>,
+}
+
+impl TwilioRoom {
+    /// Starts connecting with `local`'s tracks; the outcome arrives as events
+    /// (`LocalConnected`, or [`RoomEvent::JoinFailed`]).
+    pub fn connect(
+        token: &api_types::TokenResponse,
+        display_name: String,
+        local: MediaStream,
+        emit: Callback<RoomEvent>,
+    ) -> Self {
+        let room = TwilioRoom {
+            inner: Rc::new(RefCell::new(Inner {
+                emit,
+                display_name,
+                room: None,
+                data: None,
+                listeners: Vec::new(),
+                remote_media: HashMap::new(),
+                greeted: BTreeSet::new(),
+                leaving: false,
+            })),
+        };
+        let (this, token, name) = (room.clone(), token.token.clone(), token.room.clone());
+        yew::platform::spawn_local(async move {
+            match this.join(&token, &name, &local).await {
+                Ok(joined) => this.on_connected(joined),
+                Err(err) if !this.inner.borrow().leaving => {
+                    this.emit(RoomEvent::JoinFailed(err));
+                }
+                Err(_) => {}
+            }
+        });
+        room
+    }
+
+    async fn join(
+        &self,
+        token: &str,
+        name: &str,
+        local: &MediaStream,
+    ) -> Result<Room, TwilioError> {
+        let video = load_sdk().await?;
+        if !video.is_supported() {
+            return Err(TwilioError::Unsupported);
+        }
+        let data = js_sys::Reflect::construct(
+            &video.local_data_track_class(),
+            &js_sys::Array::of1(&object(&[("name", "hearth".into())])),
+        )
+        .map_err(|e| error_of(&e))?;
+        let tracks = local.get_tracks();
+        tracks.push(&data);
+        let options = object(&[
+            ("name", name.into()),
+            ("tracks", tracks.into()),
+            ("dominantSpeaker", false.into()),
+        ]);
+        self.inner.borrow_mut().data = Some(data.unchecked_into());
+        let promise = video.connect(token, &options).map_err(|e| error_of(&e))?;
+        let room = JsFuture::from(promise).await.map_err(|e| error_of(&e))?;
+        Ok(room.unchecked_into())
+    }
+
+    fn on_connected(&self, room: Room) {
+        if self.inner.borrow().leaving {
+            room.disconnect();
+            stop_local_tracks(&room);
+            return;
+        }
+        self.inner.borrow_mut().room = Some(room.clone());
+        for event in ROOM_EVENTS {
+            self.listen(&room, event, None);
+        }
+        self.input(Input::LocalConnected);
+        // Those already here, and the tracks of theirs we already have.
+        room.participants().for_each(&mut |participant, _| {
+            let participant: Participant = participant.unchecked_into();
+            let who = participant.identity();
+            self.input(Input::RemoteJoined(who.clone()));
+            participant.tracks().for_each(&mut |publication, _| {
+                if let Some(track) = publication.unchecked_into::<Publication>().track() {
+                    self.on_track(track, &who, true);
+                }
+            });
+        });
+    }
+
+    /// Listens to `event` on `target`, remembering the listener for removal.
+    /// `sender` is whose data track it is, which its `message` does not say.
+    fn listen(&self, target: &Emitter, event: &'static str, sender: Option<String>) {
+        let this = self.clone();
+        let listener: Listener = Closure::new(move |a, b, c| {
+            this.on_event(event, sender.as_deref().unwrap_or_default(), a, b, c)
+        });
+        target.on(event, listener.as_ref().unchecked_ref());
+        self.inner
+            .borrow_mut()
+            .listeners
+            .push((target.clone(), event, listener));
+    }
+
+    /// One handler for every event, so there is one closure type to bind.
+    fn on_event(&self, event: &str, sender: &str, a: JsValue, b: JsValue, c: JsValue) {
+        match event {
+            "participantConnected" => self.input(Input::RemoteJoined(identity(&a))),
+            "participantDisconnected" => {
+                let who = identity(&a);
+                self.inner.borrow_mut().remote_media.remove(&who);
+                self.input(Input::RemoteLeft(who));
+            }
+            "participantReconnecting" => self.input(Input::RemoteReconnecting(identity(&a))),
+            "participantReconnected" => self.input(Input::RemoteReconnected(identity(&a))),
+            "reconnecting" => self.input(Input::LocalReconnecting),
+            "reconnected" => self.input(Input::LocalReconnected),
+            "disconnected" => self.on_disconnected(&b),
+            "trackSubscribed" => self.on_track(a.unchecked_into(), &identity(&c), true),
+            "trackUnsubscribed" => self.on_track(a.unchecked_into(), &identity(&c), false),
+            "message" => self.on_message(sender, a.as_string().unwrap_or_default()),
+            _ => {}
+        }
+    }
+
+    fn on_track(&self, track: Track, who: &str, subscribed: bool) {
+        if track.kind() == "data" {
+            if subscribed {
+                self.listen(&track, "message", Some(who.to_owned()));
+                self.send_hello();
+            }
+            return;
+        }
+        let Some(media) = track.media_stream_track() else {
+            return;
+        };
+        let stream = {
+            let mut inner = self.inner.borrow_mut();
+            let tracks = inner.remote_media.entry(who.to_owned()).or_default();
+            tracks.retain(|t| t.id() != media.id());
+            if subscribed {
+                tracks.push(media);
+            }
+            let stream = MediaStream::new().expect("MediaStream is a constructor");
+            for t in tracks.iter() {
+                stream.add_track(t);
+            }
+            stream
+        };
+        self.emit(RoomEvent::RemoteStream {
+            identity: who.to_owned(),
+            stream,
+        });
+    }
+
+    fn on_message(&self, from: &str, text: String) {
+        let Ok(PeerMessage::Hello { name }) = serde_json::from_str(&text) else {
+            return;
+        };
+        // Answer a first hello: they may have subscribed to us after our last one.
+        if self.inner.borrow_mut().greeted.insert(from.to_owned()) {
+            self.send_hello();
+        }
+        if let Some(name) = clean_name(&name) {
+            self.emit(RoomEvent::RemoteName {
+                identity: from.to_owned(),
+                name,
+            });
+        }
+    }
+
+    fn send_hello(&self) {
+        let inner = self.inner.borrow();
+        if let Some(data) = &inner.data {
+            let hello = PeerMessage::Hello {
+                name: inner.display_name.clone(),
+            };
+            if let Ok(text) = serde_json::to_string(&hello) {
+                data.send(&text);
+            }
+        }
+    }
+
+    fn on_disconnected(&self, error: &JsValue) {
+        let leaving = std::mem::replace(&mut self.inner.borrow_mut().leaving, true);
+        self.release();
+        if !leaving {
+            let reason = if error.is_undefined() || error.is_null() {
+                crate::visit::machine::EndReason::ConnectionLost
+            } else {
+                error_of(error).end_reason()
+            };
+            self.input(Input::LocalDisconnected(reason));
+        }
+    }
+
+    /// Leaves for good: disconnects, removes every listener, stops our tracks.
+    pub fn leave(&self) {
+        self.inner.borrow_mut().leaving = true;
+        let room = self.inner.borrow().room.clone();
+        if let Some(room) = room {
+            room.disconnect();
+        }
+        self.release();
+    }
+
+    fn release(&self) {
+        let (room, listeners) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.remote_media.clear();
+            (inner.room.take(), std::mem::take(&mut inner.listeners))
+        };
+        for (target, event, listener) in &listeners {
+            target.remove_listener(event, listener.as_ref().unchecked_ref());
+        }
+        if let Some(room) = room {
+            stop_local_tracks(&room);
+        }
+    }
+
+    /// Mutes or unmutes our published `kind` ("audio" or "video") tracks.
+    pub fn set_enabled(&self, kind: &str, enabled: bool) {
+        if let Some(room) = &self.inner.borrow().room {
+            for track in local_tracks(room) {
+                if track.kind() == kind {
+                    track.enable(enabled);
+                }
+            }
+        }
+    }
+
+    fn emit(&self, event: RoomEvent) {
+        let emit = self.inner.borrow().emit.clone();
+        emit.emit(event);
+    }
+
+    fn input(&self, input: Input) {
+        self.emit(RoomEvent::Input(input));
+    }
+}
+
+fn identity(participant: &JsValue) -> String {
+    participant.unchecked_ref::<Participant>().identity()
+}
+
+fn local_tracks(room: &Room) -> Vec<Track> {
+    let mut tracks = Vec::new();
+    room.local_participant()
+        .tracks()
+        .for_each(&mut |publication, _| {
+            if let Some(track) = publication.unchecked_into::<Publication>().track() {
+                tracks.push(track);
+            }
+        });
+    tracks
+}
+
+/// The SDK does not stop tracks it was given: stop the camera and microphone.
+fn stop_local_tracks(room: &Room) {
+    for track in local_tracks(room) {
+        if track.kind() != "data" {
+            track.stop();
+        }
+    }
+}
+
+fn object(fields: &[(&str, JsValue)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), value);
+    }
+    object
+}
