@@ -18,5 +18,6 @@ pub mod telemetry;
 pub mod tls;
 pub mod tokens;
 pub mod twilio;
+pub mod twilio_rest;
 pub mod video_tokens;
 pub mod visits;

@@ -107,9 +107,31 @@ pub struct TwilioCredentials {
     pub account_sid: String,
     pub api_key: String,
     pub api_secret: SecretString,
+    /// Base of the Video REST API (`TWILIO_VIDEO_API_URL`; tests point it
+    /// at a stand-in server).
+    pub video_api: String,
+    /// Base of the core REST API, for SMS (`TWILIO_API_URL`).
+    pub api: String,
+    /// Sender of "running late" texts (`TWILIO_SMS_FROM`): a number or a
+    /// Messaging Service SID; no SMS without it.
+    pub sms_from: Option<String>,
 }
 
 /// A setting that cannot be used, named so ops can fix it.
+impl TwilioCredentials {
+    /// Credentials for Twilio's own API addresses, without SMS.
+    pub fn new(account_sid: String, api_key: String, api_secret: &str) -> Self {
+        Self {
+            account_sid,
+            api_key,
+            api_secret: SecretString::from(api_secret.to_owned()),
+            video_api: DEFAULT_VIDEO_API.to_owned(),
+            api: DEFAULT_API.to_owned(),
+            sms_from: None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("invalid setting {variable}: {problem}")]
 pub struct SettingsError {
@@ -156,7 +178,14 @@ impl Settings {
             [("text", LogFormat::Text), ("json", LogFormat::Json)],
         )?;
         let static_dir = var("STATIC_DIR").map(PathBuf::from);
-        let video = video_settings(TWILIO_VARIABLES.map(var))?;
+        let mut video = video_settings(TWILIO_VARIABLES.map(var))?;
+        if let VideoSettings::Twilio(twilio) = &mut video {
+            twilio.video_api = base_url(var("TWILIO_VIDEO_API_URL"), "TWILIO_VIDEO_API_URL")?
+                .unwrap_or(twilio.video_api.clone());
+            twilio.api =
+                base_url(var("TWILIO_API_URL"), "TWILIO_API_URL")?.unwrap_or(twilio.api.clone());
+            twilio.sms_from = var("TWILIO_SMS_FROM");
+        }
         let allowed_origins = list(var("ALLOWED_ORIGINS"))
             .into_iter()
             .map(|origin| parse_origin(&origin))
@@ -430,17 +459,38 @@ fn video_settings([sid, key, secret]: [Option<String>; 3]) -> Result<VideoSettin
                     "must be \"SK\" followed by 32 hex digits (an API key SID, not the account SID)",
                 ));
             }
-            Ok(VideoSettings::Twilio(TwilioCredentials {
+            Ok(VideoSettings::Twilio(TwilioCredentials::new(
                 account_sid,
                 api_key,
-                api_secret: SecretString::from(api_secret.trim().to_owned()),
-            }))
+                api_secret.trim(),
+            )))
         }
         _ => Err(SettingsError::new(
             missing.join(", "),
             "missing; Twilio needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET \
              together (set none of them for built-in video)",
         )),
+    }
+}
+
+const DEFAULT_VIDEO_API: &str = "https://video.twilio.com";
+const DEFAULT_API: &str = "https://api.twilio.com";
+
+/// An http(s) URL with nothing after the host but an optional path.
+fn base_url(value: Option<String>, variable: &str) -> Result<Option<String>, SettingsError> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim().trim_end_matches('/').to_owned();
+    let has_host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains(['?', '#', ' ']));
+    if has_host {
+        Ok(Some(value))
+    } else {
+        Err(SettingsError::new(
+            variable,
+            format!("{value:?} is not an http(s) base URL"),
+        ))
     }
 }
 

@@ -9,6 +9,7 @@ use crate::rooms::RoomLimits;
 use crate::settings::{Lifetimes, Settings, SettingsError, VideoSettings};
 use crate::signalling::{self, Signalling};
 use crate::tokens::Signer;
+use crate::twilio_rest::TwilioRest;
 use crate::{health::health, rate_limit, sessions, video_tokens, visits};
 use actix_cors::Cors;
 use actix_files::Files;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub limits: Option<rate_limit::RateLimits>,
     /// Built-in rooms; `None` in Twilio mode.
     pub signalling: Option<Signalling>,
+    /// Twilio's REST API, for presence and ending rooms; `None` in built-in mode.
+    pub twilio_rest: Option<crate::twilio_rest::TwilioRest>,
     pub ice: crate::settings::IceSettings,
 }
 
@@ -93,6 +96,10 @@ impl AppState {
         };
         let invite_key = invite_key.expose_secret();
         let local = settings.video.mode() == VideoMode::Local;
+        let twilio_rest = match &settings.video {
+            VideoSettings::Twilio(credentials) => Some(TwilioRest::new(credentials)),
+            VideoSettings::Local => None,
+        };
         let state = AppState {
             video: settings.video,
             sessions: Signer::new(SESSION_AUDIENCE, session_key.expose_secret()),
@@ -110,6 +117,7 @@ impl AppState {
                 })
             }),
             ice: settings.ice,
+            twilio_rest,
         };
         Ok((state, demo))
     }

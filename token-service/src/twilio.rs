@@ -60,7 +60,6 @@ pub fn access_token(
 mod tests {
     use super::*;
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    use secrecy::SecretString;
 
     fn decode_part(token: &str, index: usize) -> serde_json::Value {
         let part = token.split('.').nth(index).unwrap();
@@ -69,11 +68,11 @@ mod tests {
 
     #[test]
     fn token_has_twilios_header_and_claims() {
-        let credentials = TwilioCredentials {
-            account_sid: "AC0123456789abcdef0123456789abcdef".into(),
-            api_key: "SK0123456789abcdef0123456789abcdef".into(),
-            api_secret: SecretString::from("secret".to_owned()),
-        };
+        let credentials = TwilioCredentials::new(
+            "AC0123456789abcdef0123456789abcdef".into(),
+            "SK0123456789abcdef0123456789abcdef".into(),
+            "secret",
+        );
         let token = access_token(
             &credentials,
             "patient.abc",

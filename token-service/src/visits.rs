@@ -3,6 +3,7 @@
 
 use crate::auth::ClinicianSession;
 use crate::error::json_response_error;
+use crate::ids::room_name;
 use crate::rate_limit::client_ip;
 use crate::settings::Lifetimes;
 use crate::startup::AppState;
@@ -143,7 +144,7 @@ pub enum LiveError {
     TooMany,
     #[error("This visit belongs to another clinician.")]
     NotYourVisit,
-    #[error("Live visit status is not available in Twilio mode yet.")]
+    #[error("The video service did not answer; live status is unavailable for now.")]
     Unavailable,
 }
 
@@ -205,6 +206,12 @@ fn check_own(
     }
 }
 
+/// Twilio failed: the dashboard says "status unavailable"; ops see why.
+fn unavailable(err: crate::twilio_rest::RestError) -> LiveError {
+    tracing::warn!(error = %err, "Twilio REST call failed");
+    LiveError::Unavailable
+}
+
 /// `POST /api/visits/status` (clinicians, their own visits only).
 pub async fn status(
     state: web::Data<AppState>,
@@ -212,13 +219,18 @@ pub async fn status(
     body: web::Json<VisitStatusRequest>,
 ) -> Result<HttpResponse, LiveError> {
     check_own(&state, &session, &body.visit_ids)?;
-    let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
+    let rooms: Vec<String> = body.visit_ids.iter().map(|id| room_name(id)).collect();
+    let members = match (&state.signalling, &state.twilio_rest) {
+        (Some(signalling), _) => rooms.iter().map(|room| signalling.presence(room)).collect(),
+        (None, Some(twilio)) => twilio.presence(&rooms).await.map_err(unavailable)?,
+        (None, None) => return Err(LiveError::Unavailable),
+    };
     let visits = body
         .visit_ids
         .iter()
-        .map(|id| {
-            let (presence, patient_since) =
-                presence_of(&signalling.presence(&crate::ids::room_name(id)));
+        .zip(members)
+        .map(|(id, members)| {
+            let (presence, patient_since) = presence_of(&members);
             VisitStatus {
                 visit_id: id.clone(),
                 presence,
@@ -236,8 +248,12 @@ pub async fn end(
     body: web::Json<EndVisitRequest>,
 ) -> Result<HttpResponse, LiveError> {
     check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
-    let signalling = state.signalling.as_ref().ok_or(LiveError::Unavailable)?;
-    signalling.end(&crate::ids::room_name(&body.visit_id));
+    let room = room_name(&body.visit_id);
+    match (&state.signalling, &state.twilio_rest) {
+        (Some(signalling), _) => signalling.end(&room),
+        (None, Some(twilio)) => twilio.end(&room).await.map_err(unavailable)?,
+        (None, None) => return Err(LiveError::Unavailable),
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

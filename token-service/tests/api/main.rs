@@ -8,5 +8,6 @@ mod signalling;
 mod static_files;
 mod tls;
 mod twilio_reference;
+mod twilio_rest;
 mod video_tokens;
 mod visits;

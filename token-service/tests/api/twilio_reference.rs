@@ -1,17 +1,16 @@
 //! Our Twilio access tokens against Twilio's official helper library (npm
 //! `twilio`), with fixed inputs and a fixed clock.
 
-use secrecy::SecretString;
 use token_service::settings::TwilioCredentials;
 use token_service::twilio::access_token;
 
 #[test]
 fn our_token_equals_the_official_helpers_and_verifies() {
-    let credentials = TwilioCredentials {
-        account_sid: "AC0123456789abcdef0123456789abcdef".into(),
-        api_key: "SKfedcba9876543210fedcba9876543210".into(),
-        api_secret: SecretString::from("a-test-api-secret-of-32-chars!!".to_owned()),
-    };
+    let credentials = TwilioCredentials::new(
+        "AC0123456789abcdef0123456789abcdef".into(),
+        "SKfedcba9876543210fedcba9876543210".into(),
+        "a-test-api-secret-of-32-chars!!",
+    );
     let (identity, room, now, ttl) = ("patient.Zk3jQ9", "visit-room-1", 1_790_000_000u64, 5_400u64);
     let ours = access_token(&credentials, identity, room, now, ttl);
     let input = serde_json::json!({

@@ -1,0 +1,325 @@
+//! Presence and end-visit in Twilio mode, against a local stand-in for
+//! Twilio's REST API that speaks the subset we use and records each request.
+
+use crate::helpers::{assert_error, spawn_app_with, TestApp, CLINICIAN_ONE, CLINICIAN_TWO};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+const KEY: &str = "SK0123456789abcdef0123456789abcdef";
+const SECRET: &str = "stand-in-secret";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Behaviour {
+    Answer,
+    Fail,
+    Hang,
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path_and_query: String,
+    authorization: String,
+    body: String,
+}
+
+/// A room: (unique name, room SID, participants as (identity, start_time)).
+type StandInRoom = (String, String, Vec<(String, String)>);
+
+#[derive(Clone)]
+struct StandIn {
+    behaviour: Arc<Mutex<Behaviour>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    rooms: Arc<Mutex<Vec<StandInRoom>>>,
+    url: String,
+}
+
+impl StandIn {
+    fn start() -> StandIn {
+        let mut stand_in = StandIn {
+            behaviour: Arc::new(Mutex::new(Behaviour::Answer)),
+            seen: Arc::default(),
+            rooms: Arc::default(),
+            url: String::new(),
+        };
+        let state = stand_in.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .default_service(web::to(answer))
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        stand_in.url = format!("http://127.0.0.1:{}", server.addrs()[0].port());
+        tokio::spawn(server.run());
+        stand_in
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn set(&self, behaviour: Behaviour) {
+        *self.behaviour.lock().unwrap() = behaviour;
+    }
+}
+
+async fn answer(request: HttpRequest, body: String, state: web::Data<StandIn>) -> HttpResponse {
+    let header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let path_and_query = request.uri().path_and_query().unwrap().to_string();
+    state.seen.lock().unwrap().push(Seen {
+        method: request.method().to_string(),
+        path_and_query: path_and_query.clone(),
+        authorization: header("authorization"),
+        body,
+    });
+    let behaviour = *state.behaviour.lock().unwrap();
+    match behaviour {
+        Behaviour::Fail => return HttpResponse::InternalServerError().json(json!({"code": 20500})),
+        Behaviour::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
+        Behaviour::Answer => {}
+    }
+    let rooms = state.rooms.lock().unwrap().clone();
+    let path = request.uri().path();
+    if path == "/v1/Rooms" {
+        let list: Vec<Value> = rooms
+            .iter()
+            .map(|(name, sid, _)| json!({"sid": sid, "unique_name": name, "status": "in-progress"}))
+            .collect();
+        return HttpResponse::Ok().json(json!({"rooms": list, "meta": {"next_page_url": null}}));
+    }
+    for (_, sid, people) in &rooms {
+        if path == format!("/v1/Rooms/{sid}/Participants") {
+            let list: Vec<Value> = people
+                .iter()
+                .map(|(identity, start)| json!({"identity": identity, "status": "connected", "start_time": start}))
+                .collect();
+            return HttpResponse::Ok()
+                .json(json!({"participants": list, "meta": {"next_page_url": null}}));
+        }
+        if path == format!("/v1/Rooms/{sid}") && request.method() == "POST" {
+            return HttpResponse::Ok().json(json!({"sid": sid, "status": "completed"}));
+        }
+    }
+    if path == format!("/2010-04-01/Accounts/{SID}/Messages.json") {
+        return HttpResponse::Created().json(json!({"sid": "SM1", "status": "queued"}));
+    }
+    HttpResponse::NotFound().json(json!({"code": 20404}))
+}
+
+fn twilio_app(stand_in: &StandIn) -> TestApp {
+    spawn_app_with(
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_API_KEY", KEY),
+            ("TWILIO_API_SECRET", SECRET),
+            ("TWILIO_VIDEO_API_URL", &stand_in.url),
+            ("TWILIO_API_URL", &stand_in.url),
+            ("TWILIO_SMS_FROM", "+15005550006"),
+        ],
+        None,
+    )
+}
+
+fn basic_auth() -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{SECRET}"))
+    )
+}
+
+async fn statuses(app: &TestApp, session: &str, ids: &[&str]) -> reqwest::Response {
+    app.post(
+        "/api/visits/status",
+        &json!({ "visit_ids": ids }),
+        Some(session),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() {
+    let stand_in = StandIn::start();
+    let app = twilio_app(&stand_in);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let (waiting, in_call, empty) = (
+        app.create_visit(&session).await.visit_id,
+        app.create_visit(&session).await.visit_id,
+        app.create_visit(&session).await.visit_id,
+    );
+    *stand_in.rooms.lock().unwrap() = vec![
+        (
+            waiting.clone(),
+            "RM1".into(),
+            vec![
+                ("guest.g".into(), "2026-11-28T09:00:00Z".into()),
+                ("patient.p".into(), "2026-11-28T09:30:15Z".into()),
+            ],
+        ),
+        (
+            in_call.clone(),
+            "RM2".into(),
+            vec![
+                ("patient.q".into(), "2026-11-28T09:10:00Z".into()),
+                ("provider.c-one".into(), "2026-11-28T09:12:00Z".into()),
+            ],
+        ),
+        ("another-clinic-room".into(), "RM3".into(), vec![]),
+    ];
+
+    let response = statuses(&app, &session, &[&waiting, &in_call, &empty]).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["visits"],
+        json!([
+            {"visit_id": waiting, "presence": "patient_waiting", "patient_since": 1_795_858_215u64},
+            {"visit_id": in_call, "presence": "in_call", "patient_since": null},
+            {"visit_id": empty, "presence": "empty", "patient_since": null},
+        ])
+    );
+
+    let seen = stand_in.seen();
+    let paths: Vec<&str> = seen.iter().map(|s| s.path_and_query.as_str()).collect();
+    assert_eq!(paths[0], "/v1/Rooms?Status=in-progress&PageSize=100");
+    assert_eq!(
+        seen.len(),
+        3,
+        "one list, then participants of our two rooms: {paths:?}"
+    );
+    for room in ["RM1", "RM2"] {
+        let wanted = format!("/v1/Rooms/{room}/Participants?Status=connected&PageSize=50");
+        assert!(paths.contains(&wanted.as_str()), "{paths:?}");
+    }
+    assert!(seen
+        .iter()
+        .all(|s| s.method == "GET" && s.authorization == basic_auth()));
+
+    // Within the cache window, a second dashboard poll costs Twilio nothing.
+    let again = statuses(&app, &session, &[&waiting, &in_call, &empty]).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(stand_in.seen().len(), 3);
+
+    // Another clinician learns nothing about these visits.
+    let other = app.sign_in(CLINICIAN_TWO).await.token;
+    assert_error(
+        statuses(&app, &other, &[&waiting]).await,
+        403,
+        "not_your_visit",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn ending_a_visit_completes_its_twilio_room() {
+    let stand_in = StandIn::start();
+    let app = twilio_app(&stand_in);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let visit = app.create_visit(&session).await.visit_id;
+    *stand_in.rooms.lock().unwrap() = vec![(visit.clone(), "RM9".into(), vec![])];
+
+    let other = app.sign_in(CLINICIAN_TWO).await.token;
+    let refused = app
+        .post(
+            "/api/visits/end",
+            &json!({ "visit_id": visit }),
+            Some(&other),
+        )
+        .await;
+    assert_error(refused, 403, "not_your_visit").await;
+    assert!(stand_in.seen().is_empty(), "refused before asking Twilio");
+
+    let response = app
+        .post(
+            "/api/visits/end",
+            &json!({ "visit_id": visit }),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    let seen = stand_in.seen();
+    let end = seen.last().unwrap();
+    assert_eq!(
+        (
+            end.method.as_str(),
+            end.path_and_query.as_str(),
+            end.body.as_str()
+        ),
+        ("POST", "/v1/Rooms/RM9", "Status=completed")
+    );
+    assert_eq!(end.authorization, basic_auth());
+}
+
+#[tokio::test]
+async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
+    let stand_in = StandIn::start();
+    let app = twilio_app(&stand_in);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let visit = app.create_visit(&session).await.visit_id;
+    let end = json!({ "visit_id": visit });
+
+    stand_in.set(Behaviour::Fail);
+    assert_error(
+        statuses(&app, &session, &[&visit]).await,
+        503,
+        "status_unavailable",
+    )
+    .await;
+    assert_error(
+        app.post("/api/visits/end", &end, Some(&session)).await,
+        503,
+        "status_unavailable",
+    )
+    .await;
+
+    // A Twilio that never answers is given up on, not waited for.
+    stand_in.set(Behaviour::Hang);
+    tokio::time::sleep(Duration::from_secs(3)).await; // past the cache
+    let started = Instant::now();
+    assert_error(
+        statuses(&app, &session, &[&visit]).await,
+        503,
+        "status_unavailable",
+    )
+    .await;
+    let waited = started.elapsed();
+    println!(
+        "figure: a hung Twilio is given up on after {} ms",
+        waited.as_millis()
+    );
+    assert!(
+        waited < Duration::from_secs(15),
+        "waited {waited:?} for a hung Twilio"
+    );
+
+    // Nothing listening at all.
+    let gone = spawn_app_with(
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_API_KEY", KEY),
+            ("TWILIO_API_SECRET", SECRET),
+            ("TWILIO_VIDEO_API_URL", "http://127.0.0.1:9"),
+        ],
+        None,
+    );
+    let session = gone.sign_in(CLINICIAN_ONE).await.token;
+    let visit = gone.create_visit(&session).await.visit_id;
+    assert_error(
+        statuses(&gone, &session, &[&visit]).await,
+        503,
+        "status_unavailable",
+    )
+    .await;
+}
