@@ -169,30 +169,3 @@ async fn a_service_restart_mid_call_recovers_by_itself() {
     })
     .await;
 }
-
-#[tokio::test]
-async fn the_clinicians_list_shows_who_waits_and_ends_the_visit_for_everyone() {
-    let service = spawn_service(Some(dist_dir()));
-    with_browsers("visit_list", 2, async |browsers: &[Browser]| {
-        let (clinician, patient) = (&browsers[0], &browsers[1]);
-        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
-        clinician
-            .wait_for_text(".visit .status", "No one here yet")
-            .await?;
-        join(patient, &patient_link).await?;
-        patient.wait_until(PATIENT_WAITING, SHORT).await?;
-        clinician
-            .wait_for_text(".visit .status", "Patient waiting")
-            .await?;
-
-        clinician.click("button.end").await?;
-        patient
-            .wait_for_text("[data-view=ended]", "Your clinician ended the visit")
-            .await?;
-        clinician
-            .wait_for_text(".visit .status", "No one here yet")
-            .await?;
-        Ok(())
-    })
-    .await;
-}

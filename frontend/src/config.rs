@@ -2,6 +2,7 @@
 //! the static host, so every way it can be wrong gets a plain message.
 
 use crate::services::http::{self, HttpError};
+use crate::services::json;
 use api_types::ClientConfig;
 
 /// Why the settings could not be used, worded for the clinic's IT staff.
@@ -30,8 +31,7 @@ impl ConfigProblem {
 
 /// Checks the file's text; pure, so it is tested natively.
 pub fn parse(text: &str) -> Result<ClientConfig, ConfigProblem> {
-    let config: ClientConfig =
-        serde_json::from_str(text).map_err(|err| ConfigProblem::Malformed(err.to_string()))?;
+    let config: ClientConfig = json::from_str(text).map_err(ConfigProblem::Malformed)?;
     if config.api_base_url.trim().is_empty() {
         return Err(ConfigProblem::Malformed(
             "api_base_url is empty; use \"./\" when the token service serves this page".to_owned(),

@@ -1,6 +1,7 @@
 //! Hearth's single-page app. Pure logic (config parsing, routes) lives in
 //! modules free of browser calls so `cargo test` checks it natively.
 
+mod alerts;
 mod app;
 mod bindings;
 mod config;

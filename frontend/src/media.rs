@@ -242,8 +242,9 @@ pub fn loudness(samples: &[u8]) -> u8 {
     (power.sqrt() * 400.0).min(100.0) as u8
 }
 
-/// Plays a short tone on `speaker` (or the default), to check the sound.
-pub fn play_test_sound(speaker: Option<&str>) -> Option<()> {
+/// Plays a short tone on `speaker` (or the default): the sound check, and
+/// the clinician's arrival alert.
+pub fn play_tone(speaker: Option<&str>) -> Option<()> {
     let context = web_sys::AudioContext::new().ok()?;
     let tone = context.create_oscillator().ok()?;
     tone.frequency().set_value(523.25);

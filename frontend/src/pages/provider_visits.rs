@@ -1,14 +1,18 @@
-//! The clinician's page after sign-in: create a visit and share its links.
+//! The clinician's page after sign-in: the day's visits with who is waiting,
+//! arrival alerts, and creating a visit and sharing its links.
 
+use crate::alerts;
 use crate::context::{use_session, SessionAction};
 use crate::messages;
 use crate::pages::input_value;
 use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
 use crate::services::now_seconds;
-use api_types::{CreateVisitRequest, CreateVisitResponse, TokenRequest, VisitStatus};
+use crate::services::storage::{self, SavedVisit};
+use api_types::{CreateVisitRequest, CreateVisitResponse};
+use api_types::{Presence, TokenRequest, VisitStatus};
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
@@ -44,16 +48,40 @@ pub fn ProviderVisits() -> Html {
     let name = use_node_ref();
     let starts = use_node_ref();
     let length = use_node_ref();
-    let created = use_state(Vec::<(Option<String>, CreateVisitResponse)>::new);
+    let clinician_id = session
+        .clinician
+        .as_ref()
+        .map(|c| c.clinician.id.clone())
+        .unwrap_or_default();
+    let created = {
+        let id = clinician_id.clone();
+        use_state(move || storage::load_visits(&id, now_seconds()))
+    };
     let error = use_state(|| None::<&'static str>);
     let busy = use_state(|| false);
     let live = use_state(|| None::<Result<BTreeMap<String, VisitStatus>, ()>>);
+    let waiting_before = use_mut_ref(BTreeSet::<String>::new);
+    let notifications = use_state(alerts::notifications_allowed);
+
+    // The list is kept in this browser, for this clinician only.
+    {
+        let id = clinician_id.clone();
+        use_effect_with((*created).clone(), move |visits| {
+            if !id.is_empty() {
+                storage::save_visits(&id, visits);
+            }
+        });
+    }
 
     // Live state of every visit on this page, every 3 s, without reloading.
     {
         let (live, api) = (live.clone(), session.api.clone());
         let token = session.clinician.as_ref().map(|c| c.token.clone());
-        let ids: Vec<String> = created.iter().map(|(_, v)| v.visit_id.clone()).collect();
+        let ids: Vec<String> = created
+            .iter()
+            .filter(|v| !v.ended)
+            .map(|v| v.visit.visit_id.clone())
+            .collect();
         use_effect_with((token, ids), move |(token, ids)| {
             let cancelled = Rc::new(Cell::new(false));
             if let (Some(token), false) = (token.clone(), ids.is_empty()) {
@@ -63,6 +91,17 @@ pub fn ProviderVisits() -> Html {
                         let answer = api.visit_status(&token, ids.clone()).await;
                         if cancelled.get() {
                             break;
+                        }
+                        if let Ok(visits) = &answer {
+                            let waiting: BTreeSet<String> = visits
+                                .iter()
+                                .filter(|v| v.presence == Presence::PatientWaiting)
+                                .map(|v| v.visit_id.clone())
+                                .collect();
+                            if alerts::new_arrivals(&waiting_before.borrow(), &waiting) > 0 {
+                                alerts::patient_arrived(waiting.len());
+                            }
+                            *waiting_before.borrow_mut() = waiting;
                         }
                         live.set(Some(
                             answer
@@ -119,7 +158,14 @@ pub fn ProviderVisits() -> Html {
                 match session.api.create_visit(&token, &request).await {
                     Ok(visit) => {
                         let mut list = (*created).clone();
-                        list.insert(0, (patient_name, visit));
+                        list.insert(
+                            0,
+                            SavedVisit {
+                                patient: patient_name,
+                                visit,
+                                ended: false,
+                            },
+                        );
                         created.set(list);
                         error.set(None);
                     }
@@ -134,9 +180,41 @@ pub fn ProviderVisits() -> Html {
             });
         })
     };
+    // Signing out clears this clinician's list from the browser.
     let sign_out = {
-        let session = session.clone();
-        Callback::from(move |_| session.dispatch(SessionAction::SignedOut))
+        let (session, id) = (session.clone(), clinician_id.clone());
+        Callback::from(move |_| {
+            storage::save_visits(&id, &[]);
+            session.dispatch(SessionAction::SignedOut)
+        })
+    };
+    let update = {
+        let created = created.clone();
+        Callback::from(move |(visit_id, change): (String, ListChange)| {
+            let mut list = (*created).clone();
+            match change {
+                ListChange::Forget => list.retain(|v| v.visit.visit_id != visit_id),
+                ListChange::Ended => list
+                    .iter_mut()
+                    .filter(|v| v.visit.visit_id == visit_id)
+                    .for_each(|v| v.ended = true),
+            }
+            created.set(list);
+        })
+    };
+    let waiting = waiting_count(&created, live.as_ref());
+    use_effect_with(waiting, |waiting| {
+        alerts::set_title(&alerts::title(TITLE, *waiting));
+        || alerts::set_title(TITLE)
+    });
+    let allow_notifications = {
+        let notifications = notifications.clone();
+        Callback::from(move |_: MouseEvent| {
+            let notifications = notifications.clone();
+            yew::platform::spawn_local(async move {
+                notifications.set(alerts::ask_for_notifications().await);
+            });
+        })
     };
 
     html! {
@@ -144,9 +222,12 @@ pub fn ProviderVisits() -> Html {
             <section class="card">
                 <div class="row">
                     <h1>{ "Your visits" }</h1>
-                    <button class="secondary" onclick={sign_out}>{ "Sign out" }</button>
+                    <button class="secondary sign-out" onclick={sign_out}>{ "Sign out" }</button>
                 </div>
                 <p>{ format!("Signed in as {}.", clinician.clinician.display_name) }</p>
+                if !*notifications && alerts::notifications_supported() {
+                    <button class="secondary notify" onclick={allow_notifications}>{ "Notify me when a patient arrives" }</button>
+                }
                 <form class="stack" {onsubmit}>
                     <h2>{ "New visit" }</h2>
                     <label for="patient-name">{ "Patient's name (optional, kept only in this browser)" }</label>
@@ -159,12 +240,43 @@ pub fn ProviderVisits() -> Html {
                     <button type="submit" disabled={*busy}>{ "Create visit" }</button>
                 </form>
             </section>
-            { for created.iter().map(|(patient, visit)| html! {
-                <VisitLinks key={visit.visit_id.clone()} patient={patient.clone()} visit={visit.clone()}
-                    status={messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&visit.visit_id))), now_seconds())} />
+            { for created.iter().map(|saved| {
+                let id = saved.visit.visit_id.clone();
+                let status = if saved.ended {
+                    "Ended".to_owned()
+                } else {
+                    messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&id))), now_seconds())
+                };
+                html! {
+                    <VisitLinks key={id} patient={saved.patient.clone()} visit={saved.visit.clone()}
+                        {status} ended={saved.ended} onchange={update.clone()} />
+                }
             }) }
         </main>
     }
+}
+
+const TITLE: &str = "Your visits · Hearth";
+
+/// Patients waiting now, among the visits still on the list.
+fn waiting_count(
+    visits: &[SavedVisit],
+    live: Option<&Result<BTreeMap<String, VisitStatus>, ()>>,
+) -> usize {
+    let Some(Ok(live)) = live else { return 0 };
+    visits
+        .iter()
+        .filter(|v| !v.ended)
+        .filter_map(|v| live.get(&v.visit.visit_id))
+        .filter(|s| s.presence == Presence::PatientWaiting)
+        .count()
+}
+
+/// What the clinician did to a visit on their list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListChange {
+    Forget,
+    Ended,
 }
 
 #[derive(Properties, PartialEq)]
@@ -173,6 +285,8 @@ struct VisitLinksProps {
     visit: CreateVisitResponse,
     /// The live state, in words.
     status: String,
+    ended: bool,
+    onchange: Callback<(String, ListChange)>,
 }
 
 #[component]
@@ -190,13 +304,27 @@ fn VisitLinks(props: &VisitLinksProps) -> Html {
     let start = Route::ProviderVisit {
         visit_id: props.visit.visit_id.clone(),
     };
+    let id = props.visit.visit_id.clone();
+    let ended = props.onchange.reform({
+        let id = id.clone();
+        move |()| (id.clone(), ListChange::Ended)
+    });
+    let forget = props
+        .onchange
+        .reform(move |_: MouseEvent| (id.clone(), ListChange::Forget));
     html! {
         <section class="card visit">
             <h2>{ title }</h2>
             <p class="status" role="status">{ props.status.clone() }</p>
             <div class="row">
-                <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
-                <EndVisit visit_id={props.visit.visit_id.clone()} />
+                if !props.ended {
+                    <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
+                    <EndVisit visit_id={props.visit.visit_id.clone()} onended={ended} />
+                }
+                <button class="secondary forget" onclick={forget}
+                    aria-label={format!("Forget {} on this computer", props.patient.clone().unwrap_or_else(|| "this visit".to_owned()))}>
+                    { "Forget" }
+                </button>
             </div>
             <CopyLink label="Patient link" link={patient_link} />
             <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
@@ -257,6 +385,7 @@ pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct EndVisitProps {
     visit_id: String,
+    onended: Callback<()>,
 }
 
 /// Ends the visit for the patient and any guests, who are told why.
@@ -265,17 +394,26 @@ fn EndVisit(props: &EndVisitProps) -> Html {
     let session = use_session();
     let outcome = use_state(|| None::<&'static str>);
     let onclick = {
-        let (outcome, visit_id) = (outcome.clone(), props.visit_id.clone());
+        let (outcome, visit_id, onended) = (
+            outcome.clone(),
+            props.visit_id.clone(),
+            props.onended.clone(),
+        );
         Callback::from(move |_| {
             let Some(token) = session.clinician.as_ref().map(|c| c.token.clone()) else {
                 return;
             };
-            let (api, outcome, visit_id) = (session.api.clone(), outcome.clone(), visit_id.clone());
+            let (api, outcome, visit_id, onended) = (
+                session.api.clone(),
+                outcome.clone(),
+                visit_id.clone(),
+                onended.clone(),
+            );
             yew::platform::spawn_local(async move {
-                outcome.set(Some(match api.end_visit(&token, visit_id).await {
-                    Ok(()) => "Visit ended for everyone.",
-                    Err(_) => "Could not end the visit. Please try again.",
-                }));
+                match api.end_visit(&token, visit_id).await {
+                    Ok(()) => onended.emit(()),
+                    Err(_) => outcome.set(Some("Could not end the visit. Please try again.")),
+                }
             });
         })
     };

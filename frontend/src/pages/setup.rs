@@ -51,7 +51,7 @@ pub struct TestSoundProps {
 pub fn TestSound(props: &TestSoundProps) -> Html {
     let speaker = props.speaker.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
-        media::play_test_sound(speaker.as_deref());
+        media::play_tone(speaker.as_deref());
     });
     html! { <button type="button" class="secondary test-sound" {onclick}>{ "Play a test sound" }</button> }
 }

@@ -6,7 +6,11 @@ use api_types::{
     SessionResponse, TokenRequest, TokenResponse, VisitStatus, VisitStatusRequest,
     VisitStatusResponse,
 };
-use serde_json::json;
+use serde::Serialize;
+
+/// `{}`, for requests whose bearer token says it all.
+#[derive(Serialize)]
+struct NoFields {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Api {
@@ -57,7 +61,12 @@ impl Api {
     }
 
     pub async fn refresh(&self, session: &str) -> Result<SessionResponse, HttpError> {
-        post_json(&self.url("api/session/refresh"), &json!({}), Some(session)).await
+        post_json(
+            &self.url("api/session/refresh"),
+            &NoFields {},
+            Some(session),
+        )
+        .await
     }
 
     pub async fn create_visit(

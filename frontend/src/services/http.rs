@@ -2,6 +2,7 @@
 //! through here to turn a bad status into an error, with the service's error
 //! code when it sent one.
 
+use crate::services::json;
 use api_types::ErrorBody;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -31,9 +32,8 @@ async fn checked(sent: Result<Response, gloo_net::Error>) -> Result<Response, Ht
     if response.ok() {
         return Ok(response);
     }
-    let code = response
-        .json::<ErrorBody>()
-        .await
+    let text = response.text().await.unwrap_or_default();
+    let code = json::from_str::<ErrorBody>(&text)
         .ok()
         .map(|body| body.error.code);
     Err(HttpError::Status {
@@ -56,7 +56,11 @@ async fn post<B: Serialize>(
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
-    let request = request.json(body).map_err(|_| HttpError::Unreadable)?;
+    let text = json::to_string(body).ok_or(HttpError::Unreadable)?;
+    let request = request
+        .header("Content-Type", "application/json")
+        .body(text)
+        .map_err(|_| HttpError::Unreadable)?;
     checked(request.send().await).await
 }
 
@@ -67,7 +71,8 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(
     bearer: Option<&str>,
 ) -> Result<T, HttpError> {
     let response = post(url, body, bearer).await?;
-    response.json().await.map_err(|_| HttpError::Unreadable)
+    let text = response.text().await.map_err(|_| HttpError::Network)?;
+    json::from_str(&text).map_err(|_| HttpError::Unreadable)
 }
 
 /// A JSON request answered with no body (204).

@@ -1,5 +1,6 @@
 pub mod api;
 pub mod http;
+pub mod json;
 pub mod storage;
 
 /// Unix seconds, from the browser's clock.

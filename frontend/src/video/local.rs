@@ -6,8 +6,11 @@
 
 use super::{clean_name, PeerMessage, RoomEvent};
 use crate::bindings;
+use crate::services::json;
 use crate::visit::machine::{EndReason, Input};
-use api_types::{close_code, ClientSignal, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL};
+use api_types::{
+    close_code, ClientSignal, IceServer, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL,
+};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -25,6 +28,13 @@ use yew::Callback;
 const GIVE_UP_AFTER: Duration = Duration::from_secs(60);
 
 type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// `RTCConfiguration`, as the browser wants it.
+#[derive(serde::Serialize)]
+struct RtcConfiguration<'a> {
+    #[serde(rename = "iceServers")]
+    ice_servers: &'a [IceServer],
+}
 
 struct Peer {
     pc: RtcPeerConnection,
@@ -92,7 +102,9 @@ impl LocalRoom {
         local: MediaStream,
         emit: Callback<RoomEvent>,
     ) -> Self {
-        let configuration = serde_json::json!({ "iceServers": token.ice_servers }).to_string();
+        let configuration = json::to_js(&RtcConfiguration {
+            ice_servers: &token.ice_servers,
+        });
         let room = LocalRoom {
             inner: Rc::new(RefCell::new(Inner {
                 url,
@@ -100,8 +112,7 @@ impl LocalRoom {
                 token_expires_at: token.expires_at,
                 me: token.identity.clone(),
                 display_name,
-                configuration: js_sys::JSON::parse(&configuration)
-                    .unwrap_or_else(|_| js_sys::Object::new().into()),
+                configuration: configuration.unwrap_or_else(|| js_sys::Object::new().into()),
                 local,
                 emit,
                 socket: None,
@@ -151,9 +162,7 @@ impl LocalRoom {
             let room = self.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                 let text = event.unchecked_into::<MessageEvent>().data().as_string();
-                if let Some(signal) =
-                    text.and_then(|t| serde_json::from_str::<ServerSignal>(&t).ok())
-                {
+                if let Some(signal) = text.and_then(|t| json::from_str::<ServerSignal>(&t).ok()) {
                     room.on_signal(signal);
                 }
             })
@@ -311,19 +320,20 @@ impl LocalRoom {
     fn send(&self, to: &str, key: &str, value: &JsValue) {
         let payload = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&payload, &key.into(), value);
-        let Some(payload) = js_sys::JSON::stringify(&payload)
+        // Through JSON, as the browser would send it: drops methods and
+        // `undefined` fields of RTC objects.
+        let plain = js_sys::JSON::stringify(&payload)
             .ok()
-            .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str(&s).ok())
-        else {
+            .and_then(|s| js_sys::JSON::parse(&String::from(s)).ok());
+        let Some(Ok(payload)) = plain.map(json::from_js) else {
             return;
         };
         let message = ClientSignal::Signal {
             to: to.to_owned(),
             payload,
         };
-        if let (Some((socket, _)), Ok(text)) =
-            (&self.inner.borrow().socket, serde_json::to_string(&message))
+        if let (Some((socket, _)), Some(text)) =
+            (&self.inner.borrow().socket, json::to_string(&message))
         {
             let _ = socket.send_with_str(&text);
         }
@@ -433,7 +443,7 @@ impl LocalRoom {
                 let hello = PeerMessage::Hello {
                     name: display_name.clone(),
                 };
-                if let Ok(text) = serde_json::to_string(&hello) {
+                if let Some(text) = json::to_string(&hello) {
                     let _ = channel.send_with_str(&text);
                 }
             })
@@ -444,7 +454,7 @@ impl LocalRoom {
             let (room, from) = (self.clone(), identity.to_owned());
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                 let text = event.unchecked_into::<MessageEvent>().data().as_string();
-                match text.and_then(|t| serde_json::from_str::<PeerMessage>(&t).ok()) {
+                match text.and_then(|t| json::from_str::<PeerMessage>(&t).ok()) {
                     Some(PeerMessage::Hello { name }) => {
                         if let Some(name) = clean_name(&name) {
                             room.emit(RoomEvent::RemoteName {
@@ -490,7 +500,7 @@ impl LocalRoom {
         else {
             return;
         };
-        let as_js = |value: &serde_json::Value| js_sys::JSON::parse(&value.to_string()).ok();
+        let as_js = json::to_js::<serde_json::Value>;
         if let Some(description) = payload.get("description") {
             let is_offer = description["type"] == "offer";
             let collision = is_offer

@@ -5,6 +5,7 @@
 use super::twilio_error::TwilioError;
 use super::{clean_name, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
+use crate::services::json;
 use crate::visit::machine::Input;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -249,7 +250,7 @@ impl TwilioRoom {
     }
 
     fn on_message(&self, from: &str, text: String) {
-        let Ok(PeerMessage::Hello { name }) = serde_json::from_str(&text) else {
+        let Ok(PeerMessage::Hello { name }) = json::from_str(&text) else {
             return;
         };
         // Answer a first hello: they may have subscribed to us after our last one.
@@ -270,7 +271,7 @@ impl TwilioRoom {
             let hello = PeerMessage::Hello {
                 name: inner.display_name.clone(),
             };
-            if let Ok(text) = serde_json::to_string(&hello) {
+            if let Some(text) = json::to_string(&hello) {
                 data.send(&text);
             }
         }

@@ -1,0 +1,95 @@
+//! The clinician's dashboard, built-in video, with the clinician, patient
+//! and guest each in their own browser.
+
+use e2e::browser::{with_browsers, Browser, TestResult};
+use e2e::dist_dir;
+use e2e::flows::{clinician_creates_visit, join, PATIENT_WAITING, SHORT};
+use e2e::servers::spawn_service;
+
+/// Stand-ins for what a test cannot observe from outside the page: each
+/// tone started (the arrival sound) and each desktop notification shown.
+const RECORD_ALERTS: &str = "
+    window.tones = 0;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (...args) { window.tones += 1; return start.apply(this, args); };
+    window.notes = [];
+    window.Notification = class {
+        constructor(title, options) { window.notes.push(title); }
+        static get permission() { return window.notesAllowed ? 'granted' : 'default'; }
+        static requestPermission() { window.notesAllowed = true; return Promise.resolve('granted'); }
+    };";
+
+async fn status_is(b: &Browser, words: &str) -> TestResult {
+    b.wait_for_text(".visit .status", words).await.map(drop)
+}
+
+#[tokio::test]
+async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("dashboard_queue", 3, async |browsers: &[Browser]| {
+        let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
+        let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
+        status_is(clinician, "No one here yet").await?;
+        clinician.eval(RECORD_ALERTS).await?;
+        clinician.click("button.notify").await?;
+        clinician
+            .wait_until("!document.querySelector('button.notify')", SHORT)
+            .await?;
+
+        // The patient arrives: status, tone, title count, notification.
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        status_is(clinician, "Patient waiting").await?;
+        clinician
+            .wait_until(
+                "window.tones === 1 && document.title.startsWith('(1) ') \
+                 && window.notes.length === 1 && window.notes[0] === 'A patient is in the waiting room'",
+                SHORT,
+            )
+            .await?;
+
+        // They leave: no one is waiting and the count goes.
+        patient.click("button.leave").await?;
+        status_is(clinician, "No one here yet").await?;
+        clinician
+            .wait_until("!document.title.startsWith('(')", SHORT)
+            .await?;
+
+        // The list outlives a reload of the dashboard.
+        clinician.open_fresh(&format!("{}/#/provider/visits", service.url)).await?;
+        status_is(clinician, "No one here yet").await?;
+
+        // Both come back; "End visit for everyone" ends it for both, plainly.
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        join(guest, &guest_link).await?;
+        guest.wait_until(PATIENT_WAITING, SHORT).await?;
+        status_is(clinician, "Patient waiting").await?;
+        clinician.click("button.end").await?;
+        for person in [patient, guest] {
+            person
+                .wait_for_text("[data-view=ended]", "Your clinician ended the visit")
+                .await?;
+        }
+        status_is(clinician, "Ended").await?;
+
+        // Forget removes it for good; signing out clears the browser's list.
+        clinician.click("button.forget").await?;
+        clinician
+            .wait_until("!document.querySelector('.visit')", SHORT)
+            .await?;
+        clinician.open_fresh(&format!("{}/#/provider/visits", service.url)).await?;
+        clinician.wait_for_text("h1", "Your visits").await?;
+        assert!(clinician.eval("return document.querySelector('.visit')").await?.is_null());
+        clinician.click("form button[type=submit]").await?;
+        clinician.wait_until("document.querySelector('.visit')", SHORT).await?;
+        clinician.click("button.sign-out").await?;
+        clinician.wait_for_text("h1", "Clinician sign-in").await?;
+        let kept = clinician
+            .eval("return Object.keys(localStorage).filter(k => k.startsWith('hearth.visits'))")
+            .await?;
+        assert_eq!(kept, serde_json::json!([]), "sign-out leaves {kept}");
+        Ok(())
+    })
+    .await;
+}
