@@ -245,6 +245,8 @@ pub enum ClientSignal {
         to: String,
         payload: serde_json::Value,
     },
+    /// A patient saw the clinician's notice (the dashboard says "delivered").
+    NoticeSeen,
 }
 
 /// What the signalling service sends to a browser.
@@ -270,11 +272,78 @@ pub enum ServerSignal {
         code: String,
         message: String,
     },
+    /// The clinician's words to a waiting patient ("running late").
+    Notice {
+        text: String,
+    },
+}
+
+/// Longest free text a clinician may add to a "running late" notice.
+pub const MAX_NOTE_CHARS: usize = 280;
+
+/// The minutes a "running late" notice may announce.
+pub const LATE_MINUTES: [u8; 3] = [5, 10, 15];
+
+/// `POST /api/visits/running-late`: tells the waiting patient, and by SMS
+/// if a phone number is given (used for this one text, never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunningLateRequest {
+    pub visit_id: String,
+    #[serde(default)]
+    pub minutes: Option<u8>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsOutcome {
+    Sent,
+    Failed,
+    /// This clinic has no SMS sender (Twilio mode with TWILIO_SMS_FROM).
+    NotSetUp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunningLateResponse {
+    /// A waiting patient's browser showed it and said so.
+    pub delivered: bool,
+    /// `None` when no phone number was given.
+    pub sms: Option<SmsOutcome>,
+}
+
+/// The words of a "running late" notice, the same in the waiting room and by
+/// SMS; `None` when there is nothing to say.
+pub fn running_late_text(minutes: Option<u8>, note: Option<&str>) -> Option<String> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let lead = minutes.map(|m| format!("Your clinician is running about {m} minutes late."));
+    match (lead, note) {
+        (Some(lead), Some(note)) => Some(format!("{lead} {note}")),
+        (Some(lead), None) => Some(lead),
+        (None, Some(note)) => Some(note.to_owned()),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_late_text_joins_minutes_and_note() {
+        assert_eq!(
+            running_late_text(Some(10), Some("  Sorry! ")).as_deref(),
+            Some("Your clinician is running about 10 minutes late. Sorry!")
+        );
+        assert_eq!(
+            running_late_text(None, Some("Back soon")).as_deref(),
+            Some("Back soon")
+        );
+        assert_eq!(running_late_text(None, Some("  ")), None);
+    }
 
     #[test]
     fn error_body_has_the_documented_shape() {

@@ -48,6 +48,16 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
             )
             .await?;
 
+        // "Running late" reaches the waiting room without ending the wait.
+        clinician.click(".running-late summary").await?;
+        clinician.fill(".note-text", "Thank you for waiting.").await?;
+        clinician.click("button.send-late").await?;
+        patient
+            .wait_for_text(".notice", "running about 5 minutes late. Thank you for waiting.")
+            .await?;
+        clinician.wait_for_text(".late-result", "Delivered").await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+
         // They leave: no one is waiting and the count goes.
         patient.click("button.leave").await?;
         status_is(clinician, "No one here yet").await?;

@@ -142,6 +142,19 @@ impl<S: Clone> Registry<S> {
             .unwrap_or_default()
     }
 
+    /// The members of `room` with `role`, to send them a notice.
+    pub fn with_role(&self, room: &str, role: Role) -> Vec<S> {
+        self.rooms
+            .get(room)
+            .map(|m| {
+                m.values()
+                    .filter(|m| m.role == role)
+                    .map(|m| m.sink.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Empties `room`; returns every member, to be told and disconnected.
     pub fn end(&mut self, room: &str) -> Vec<S> {
         let members = self.rooms.remove(room).unwrap_or_default();

@@ -13,10 +13,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use api_types::{close_code, ClientSignal, Participant, Role, ServerSignal, SIGNALLING_PROTOCOL};
 use futures_util::StreamExt;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Messages a socket may send in one second (SDP plus a burst of candidates).
@@ -40,6 +41,8 @@ type Outbox = mpsc::Sender<Outgoing>;
 pub struct Signalling {
     registry: Mutex<Registry<Outbox>>,
     next_connection: AtomicU64,
+    /// Dashboards waiting for a patient to confirm a notice, by room.
+    notice_waiters: Mutex<HashMap<String, Vec<oneshot::Sender<()>>>>,
 }
 
 impl Signalling {
@@ -47,6 +50,50 @@ impl Signalling {
         Self {
             registry: Mutex::new(Registry::new(limits)),
             next_connection: AtomicU64::new(1),
+            notice_waiters: Mutex::default(),
+        }
+    }
+
+    fn notice_waiters(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Vec<oneshot::Sender<()>>>> {
+        self.notice_waiters
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Shows `text` to the patient waiting in `room`; true once their browser
+    /// confirms within `wait`.
+    pub async fn notify_patient(&self, room: &str, text: &str, wait: Duration) -> bool {
+        let patients = self.registry().with_role(room, Role::Patient);
+        if patients.is_empty() {
+            return false;
+        }
+        let (seen, confirmed) = oneshot::channel();
+        self.notice_waiters()
+            .entry(room.to_owned())
+            .or_default()
+            .push(seen);
+        for patient in &patients {
+            send(
+                patient,
+                ServerSignal::Notice {
+                    text: text.to_owned(),
+                },
+            );
+        }
+        let delivered = matches!(tokio::time::timeout(wait, confirmed).await, Ok(Ok(())));
+        if !delivered {
+            self.notice_waiters()
+                .get_mut(room)
+                .map(|waiters| waiters.retain(|w| !w.is_closed()));
+        }
+        delivered
+    }
+
+    fn notice_seen(&self, room: &str) {
+        for waiter in self.notice_waiters().remove(room).unwrap_or_default() {
+            let _ = waiter.send(());
         }
     }
 
@@ -320,7 +367,8 @@ async fn serve(
                                     None => send(outbox, refusal("unknown_peer", "That participant is not in this visit.")),
                                 }
                             }
-                            Err(_) => send(outbox, refusal("invalid_message", "That message is not a signal.")),
+                            Ok(ClientSignal::NoticeSeen) if member.role == Role::Patient => signalling.notice_seen(&member.room),
+                            Ok(ClientSignal::NoticeSeen) | Err(_) => send(outbox, refusal("invalid_message", "That message is not a signal.")),
                         }
                     }
                     Ok(AggregatedMessage::Ping(bytes)) => session.pong(&bytes).await.ok()?,

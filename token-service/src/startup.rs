@@ -125,6 +125,14 @@ impl AppState {
     pub fn video_mode(&self) -> VideoMode {
         self.video.mode()
     }
+
+    /// The SMS sender, when this clinic set one (Twilio mode only).
+    pub fn sms_from(&self) -> Option<&str> {
+        match &self.video {
+            VideoSettings::Twilio(twilio) => twilio.sms_from.as_deref(),
+            VideoSettings::Local => None,
+        }
+    }
 }
 
 pub struct Application {
@@ -223,6 +231,7 @@ pub fn configure(
             .service(resource("/visits").route(web::post().to(visits::create_visit)))
             .service(resource("/visits/status").route(web::post().to(visits::status)))
             .service(resource("/visits/end").route(web::post().to(visits::end)))
+            .service(resource("/visits/running-late").route(web::post().to(visits::running_late)))
             .service(resource("/token").route(web::post().to(video_tokens::mint)))
             .service(resource("/rooms/ws").route(web::get().to(signalling::connect)))
             .default_service(web::to(error::not_found)),

@@ -11,10 +11,12 @@ use crate::tokens::{now, Claims};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use api_types::{
-    CreateVisitRequest, CreateVisitResponse, EndVisitRequest, Presence, Role, VisitStatus,
-    VisitStatusRequest, VisitStatusResponse,
+    running_late_text, CreateVisitRequest, CreateVisitResponse, EndVisitRequest, Presence, Role,
+    RunningLateRequest, RunningLateResponse, SmsOutcome, VisitStatus, VisitStatusRequest,
+    VisitStatusResponse, LATE_MINUTES, MAX_NOTE_CHARS,
 };
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
 pub const MAX_LENGTH_MINUTES: u32 = 8 * 60;
@@ -146,6 +148,10 @@ pub enum LiveError {
     NotYourVisit,
     #[error("The video service did not answer; live status is unavailable for now.")]
     Unavailable,
+    #[error("{0}")]
+    InvalidNotice(&'static str),
+    #[error("Enter the phone number in international format, starting with + and the country code, like +14155550123.")]
+    InvalidPhone,
 }
 
 impl LiveError {
@@ -154,6 +160,9 @@ impl LiveError {
             LiveError::TooMany => StatusCode::UNPROCESSABLE_ENTITY,
             LiveError::NotYourVisit => StatusCode::FORBIDDEN,
             LiveError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            LiveError::InvalidNotice(_) | LiveError::InvalidPhone => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
         }
     }
 
@@ -162,6 +171,8 @@ impl LiveError {
             LiveError::TooMany => "too_many_visits",
             LiveError::NotYourVisit => "not_your_visit",
             LiveError::Unavailable => "status_unavailable",
+            LiveError::InvalidNotice(_) => "invalid_notice",
+            LiveError::InvalidPhone => "invalid_phone",
         }
     }
 }
@@ -257,9 +268,117 @@ pub async fn end(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// How long the dashboard waits for the patient's browser to confirm.
+const NOTICE_WAIT: Duration = Duration::from_secs(5);
+
+/// The notice's words from a request, or why it cannot be sent (pure).
+pub fn notice_text(request: &RunningLateRequest) -> Result<String, LiveError> {
+    if request.minutes.is_some_and(|m| !LATE_MINUTES.contains(&m)) {
+        return Err(LiveError::InvalidNotice("Choose 5, 10 or 15 minutes."));
+    }
+    if request
+        .note
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(LiveError::InvalidNotice(
+            "Keep the message to 280 characters or fewer.",
+        ));
+    }
+    running_late_text(request.minutes, request.note.as_deref()).ok_or(LiveError::InvalidNotice(
+        "Choose how late you are, or write a short message.",
+    ))
+}
+
+/// E.164: `+`, a country code not starting with 0, 8 to 15 digits in all.
+pub fn is_e164(phone: &str) -> bool {
+    let Some(digits) = phone.strip_prefix('+') else {
+        return false;
+    };
+    (8..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `POST /api/visits/running-late`: the waiting patient sees the notice (and
+/// gets it by SMS when a number is given). Neither text nor number is logged.
+pub async fn running_late(
+    state: web::Data<AppState>,
+    session: ClinicianSession,
+    body: web::Json<RunningLateRequest>,
+) -> Result<HttpResponse, LiveError> {
+    check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
+    let text = notice_text(&body)?;
+    let phone = body
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    if phone.is_some_and(|p| !is_e164(p)) {
+        return Err(LiveError::InvalidPhone);
+    }
+    let room = room_name(&body.visit_id);
+    let delivered = match &state.signalling {
+        Some(signalling) => signalling.notify_patient(&room, &text, NOTICE_WAIT).await,
+        None => false,
+    };
+    let sms = match (phone, &state.twilio_rest, state.sms_from()) {
+        (None, _, _) => None,
+        (Some(to), Some(twilio), Some(from)) => {
+            Some(match twilio.send_sms(from, to, &text).await {
+                Ok(()) => SmsOutcome::Sent,
+                Err(err) => {
+                    tracing::warn!(error = %err, "SMS through Twilio failed");
+                    SmsOutcome::Failed
+                }
+            })
+        }
+        (Some(_), _, _) => Some(SmsOutcome::NotSetUp),
+    };
+    Ok(HttpResponse::Ok().json(RunningLateResponse { delivered, sms }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn late(minutes: Option<u8>, note: Option<&str>) -> RunningLateRequest {
+        RunningLateRequest {
+            visit_id: "v".into(),
+            minutes,
+            note: note.map(str::to_owned),
+            phone: None,
+        }
+    }
+
+    #[test]
+    fn notices_need_known_minutes_or_a_short_note() {
+        assert!(notice_text(&late(Some(10), None))
+            .unwrap()
+            .contains("10 minutes"));
+        assert_eq!(
+            notice_text(&late(Some(7), None)).unwrap_err().code(),
+            "invalid_notice"
+        );
+        assert!(notice_text(&late(None, Some(&"x".repeat(280)))).is_ok());
+        assert!(notice_text(&late(None, Some(&"x".repeat(281)))).is_err());
+        assert!(notice_text(&late(None, None)).is_err());
+    }
+
+    #[test]
+    fn phone_numbers_must_be_e164() {
+        assert!(is_e164("+14155550123"));
+        assert!(is_e164("+447911123456"));
+        for bad in [
+            "14155550123",
+            "+0123456789",
+            "+1 415 555 0123",
+            "+1234",
+            "+1415555012345678",
+        ] {
+            assert!(!is_e164(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn presence_follows_who_is_in_the_room() {

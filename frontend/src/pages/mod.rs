@@ -3,6 +3,7 @@ pub mod home;
 pub mod not_found;
 pub mod provider_sign_in;
 pub mod provider_visits;
+pub mod running_late;
 pub mod setup;
 pub mod visit;
 pub mod visit_entry;

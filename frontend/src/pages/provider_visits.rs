@@ -5,6 +5,7 @@ use crate::alerts;
 use crate::context::{use_session, SessionAction};
 use crate::messages;
 use crate::pages::input_value;
+use crate::pages::running_late::RunningLate;
 use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
 use crate::services::now_seconds;
@@ -326,6 +327,9 @@ fn VisitLinks(props: &VisitLinksProps) -> Html {
                     { "Forget" }
                 </button>
             </div>
+            if !props.ended {
+                <RunningLate visit_id={props.visit.visit_id.clone()} />
+            }
             <CopyLink label="Patient link" link={patient_link} />
             <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
         </section>

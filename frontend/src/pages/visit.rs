@@ -147,6 +147,7 @@ pub fn Visit(props: &Props) -> Html {
     let join_with = use_state(|| JoinWith::CameraAndMicrophone);
     let join_error = use_state(|| None::<TwilioError>);
     let unsupported = use_state(|| None::<TwilioError>);
+    let notice = use_state(|| None::<String>);
 
     // Can this browser join at all? (For Twilio this loads the SDK.)
     {
@@ -186,8 +187,12 @@ pub fn Visit(props: &Props) -> Html {
             room.clone(),
             remotes.clone(),
         );
-        let (join_with, join_error, video_on) =
-            (join_with.clone(), join_error.clone(), video_on.clone());
+        let (join_with, join_error, video_on, notice) = (
+            join_with.clone(),
+            join_error.clone(),
+            video_on.clone(),
+            notice.clone(),
+        );
         let (token, api, name_input) =
             (props.token.clone(), session.api.clone(), name_input.clone());
         // A clinician shows their account's name; others choose one here.
@@ -214,15 +219,17 @@ pub fn Visit(props: &Props) -> Html {
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let on_event = {
-                let (machine, remotes, room, join_error) = (
+                let (machine, remotes, room, join_error, notice) = (
                     machine.clone(),
                     remotes.clone(),
                     room.clone(),
                     join_error.clone(),
+                    notice.clone(),
                 );
                 let room_name = token.room.clone();
                 Callback::from(move |event: RoomEvent| match event {
                     RoomEvent::Input(input) => machine.dispatch(input),
+                    RoomEvent::Notice(text) => notice.set(Some(text)),
                     RoomEvent::JoinFailed(err) => {
                         room.borrow_mut().take();
                         rejoin::remember(&room_name, false);
@@ -410,6 +417,7 @@ pub fn Visit(props: &Props) -> Html {
                     <h1>{ if role == Role::Provider { "Waiting for the patient" } else { "Your clinician will be with you shortly" } }</h1>
                     if clinician_stepped_out { <p class="stepped-out">{ "Your clinician stepped out for a moment. Please stay here; they will be back." }</p> }
                     if guests > 0 { <p class="guests">{ "An interpreter or relative has joined." }</p> }
+                    if let Some(text) = &*notice { <p class="notice">{ text.clone() }</p> }
                 </div>
                 <WaitTimer />
                 { self_view }

@@ -2,9 +2,9 @@
 
 use crate::services::http::{post_for_status, post_json, HttpError};
 use api_types::{
-    ClientConfig, CreateVisitRequest, CreateVisitResponse, EndVisitRequest, SessionRequest,
-    SessionResponse, TokenRequest, TokenResponse, VisitStatus, VisitStatusRequest,
-    VisitStatusResponse,
+    ClientConfig, CreateVisitRequest, CreateVisitResponse, EndVisitRequest, RunningLateRequest,
+    RunningLateResponse, SessionRequest, SessionResponse, TokenRequest, TokenResponse, VisitStatus,
+    VisitStatusRequest, VisitStatusResponse,
 };
 use serde::Serialize;
 
@@ -95,6 +95,14 @@ impl Api {
             Some(session),
         )
         .await
+    }
+
+    pub async fn running_late(
+        &self,
+        session: &str,
+        request: &RunningLateRequest,
+    ) -> Result<RunningLateResponse, HttpError> {
+        post_json(&self.url("api/visits/running-late"), request, Some(session)).await
     }
 
     pub async fn video_token(

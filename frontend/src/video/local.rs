@@ -295,6 +295,10 @@ impl LocalRoom {
             ServerSignal::Error { code, .. } => {
                 web_sys::console::warn_1(&format!("signalling refused a message: {code}").into());
             }
+            ServerSignal::Notice { text } => {
+                self.emit(RoomEvent::Notice(text));
+                self.send_signal(&ClientSignal::NoticeSeen);
+            }
         }
     }
 
@@ -328,12 +332,15 @@ impl LocalRoom {
         let Some(Ok(payload)) = plain.map(json::from_js) else {
             return;
         };
-        let message = ClientSignal::Signal {
+        self.send_signal(&ClientSignal::Signal {
             to: to.to_owned(),
             payload,
-        };
+        });
+    }
+
+    fn send_signal(&self, message: &ClientSignal) {
         if let (Some((socket, _)), Some(text)) =
-            (&self.inner.borrow().socket, json::to_string(&message))
+            (&self.inner.borrow().socket, json::to_string(message))
         {
             let _ = socket.send_with_str(&text);
         }

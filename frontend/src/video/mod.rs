@@ -29,6 +29,8 @@ pub enum RoomEvent {
     },
     /// Connecting failed; the person may try again.
     JoinFailed(TwilioError),
+    /// The clinician's "running late" words, for the waiting room.
+    Notice(String),
 }
 
 /// A room on whichever backend the token is for.

@@ -323,3 +323,62 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn running_late_texts_the_patient_through_the_messaging_api() {
+    let stand_in = StandIn::start();
+    let app = twilio_app(&stand_in);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let visit = app.create_visit(&session).await.visit_id;
+    let late =
+        |phone: &str| json!({ "visit_id": visit, "minutes": 10, "note": "Sorry!", "phone": phone });
+
+    let refused = app
+        .post(
+            "/api/visits/running-late",
+            &late("0415 555 0123"),
+            Some(&session),
+        )
+        .await;
+    assert_error(refused, 422, "invalid_phone").await;
+    assert!(
+        stand_in.seen().is_empty(),
+        "a bad number never reaches Twilio"
+    );
+
+    let response = app
+        .post(
+            "/api/visits/running-late",
+            &late("+14155550123"),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"delivered": false, "sms": "sent"}));
+    let seen = stand_in.seen();
+    let sms = seen.last().unwrap();
+    assert_eq!(
+        (sms.method.as_str(), sms.path_and_query.as_str()),
+        (
+            "POST",
+            format!("/2010-04-01/Accounts/{SID}/Messages.json").as_str()
+        )
+    );
+    assert_eq!(sms.authorization, basic_auth());
+    assert_eq!(
+        sms.body,
+        "To=%2B14155550123&From=%2B15005550006&Body=Your+clinician+is+running+about+10+minutes+late.+Sorry%21"
+    );
+
+    stand_in.set(Behaviour::Fail);
+    let failed = app
+        .post(
+            "/api/visits/running-late",
+            &late("+14155550123"),
+            Some(&session),
+        )
+        .await;
+    let body: Value = failed.json().await.unwrap();
+    assert_eq!(body["sms"], "failed");
+}

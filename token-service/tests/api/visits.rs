@@ -1,4 +1,4 @@
-use crate::helpers::{assert_error, spawn_app, CLINICIAN_ONE};
+use crate::helpers::{assert_error, spawn_app, CLINICIAN_ONE, CLINICIAN_TWO};
 use serde_json::json;
 use token_service::tokens::now;
 
@@ -70,4 +70,56 @@ async fn bad_visit_requests_say_what_is_wrong() {
         .post("/api/visits", &json!({"patient": "x"}), token)
         .await;
     assert_error(response, 422, "invalid_body").await;
+}
+
+#[tokio::test]
+async fn running_late_notices_are_checked_and_only_for_your_own_visits() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let visit = app.create_visit(&session).await.visit_id;
+    let post = |body: serde_json::Value, who: String| {
+        let app = &app;
+        async move {
+            app.post("/api/visits/running-late", &body, Some(&who))
+                .await
+        }
+    };
+
+    let no_one_waiting = post(json!({"visit_id": visit, "minutes": 5}), session.clone()).await;
+    assert_eq!(no_one_waiting.status(), 200);
+    let body: serde_json::Value = no_one_waiting.json().await.unwrap();
+    assert_eq!(body, json!({"delivered": false, "sms": null}));
+
+    let texted = post(
+        json!({"visit_id": visit, "minutes": 5, "phone": "+14155550123"}),
+        session.clone(),
+    )
+    .await;
+    let body: serde_json::Value = texted.json().await.unwrap();
+    assert_eq!(body["sms"], "not_set_up", "built-in mode has no SMS sender");
+
+    for bad in [
+        json!({"visit_id": visit, "minutes": 7}),
+        json!({"visit_id": visit}),
+        json!({"visit_id": visit, "note": "x".repeat(281)}),
+    ] {
+        assert_error(post(bad, session.clone()).await, 422, "invalid_notice").await;
+    }
+    assert_error(
+        post(
+            json!({"visit_id": visit, "minutes": 5, "phone": "555-0123"}),
+            session.clone(),
+        )
+        .await,
+        422,
+        "invalid_phone",
+    )
+    .await;
+    let other = app.sign_in(CLINICIAN_TWO).await.token;
+    assert_error(
+        post(json!({"visit_id": visit, "minutes": 5}), other).await,
+        403,
+        "not_your_visit",
+    )
+    .await;
 }
