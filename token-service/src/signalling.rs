@@ -84,9 +84,9 @@ impl Signalling {
         }
         let delivered = matches!(tokio::time::timeout(wait, confirmed).await, Ok(Ok(())));
         if !delivered {
-            self.notice_waiters()
-                .get_mut(room)
-                .map(|waiters| waiters.retain(|w| !w.is_closed()));
+            if let Some(waiters) = self.notice_waiters().get_mut(room) {
+                waiters.retain(|w| !w.is_closed());
+            }
         }
         delivered
     }
