@@ -53,6 +53,32 @@ pub struct ClientConfig {
     /// Base URL of the token service. Relative values (such as `"./"`) are
     /// resolved against the page, for a service that serves the SPA itself.
     pub api_base_url: String,
+    /// The waiting room's optional questionnaire; none shows when empty.
+    #[serde(default)]
+    pub intake: Vec<IntakeQuestion>,
+}
+
+/// One question of the clinic's intake form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeQuestion {
+    /// Stable and unique within the form (used for the field's id).
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub kind: QuestionKind,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One line.
+    #[default]
+    Text,
+    /// A few lines.
+    LongText,
+    /// A checkbox the patient ticks to agree.
+    Consent,
 }
 
 /// Who a participant is in a visit. The service puts it in front of every

@@ -3,7 +3,7 @@
 
 use e2e::browser::{with_browsers, Browser, TestResult};
 use e2e::dist_dir;
-use e2e::flows::{clinician_creates_visit, join, PATIENT_WAITING, SHORT};
+use e2e::flows::{clinician_creates_visit, clinician_starts_visit, join, PATIENT_WAITING, SHORT};
 use e2e::servers::spawn_service;
 
 /// Stand-ins for what a test cannot observe from outside the page: each
@@ -99,6 +99,53 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
             .eval("return Object.keys(localStorage).filter(k => k.startsWith('hearth.visits'))")
             .await?;
         assert_eq!(kept, serde_json::json!([]), "sign-out leaves {kept}");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn intake_answers_go_from_the_waiting_room_to_the_clinicians_panel() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers("dashboard_intake", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+
+        // Skipping hides the form and keeps the wait.
+        patient.click("button.skip-intake").await?;
+        patient
+            .wait_until("!document.querySelector('form.intake')", SHORT)
+            .await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+
+        // After a reload the form is offered again; this time it is sent.
+        patient.client.refresh().await.map_err(|e| e.to_string())?;
+        patient
+            .wait_until("document.querySelector('form.intake')", SHORT)
+            .await?;
+        patient
+            .fill("#intake-reason", "A cough that will not go")
+            .await?;
+        patient.click("#intake-consent").await?;
+        patient.click("button.send-intake").await?;
+        patient
+            .wait_for_text(".intake-sent", "Your clinician will see your answers")
+            .await?;
+
+        clinician_starts_visit(clinician).await?;
+        let panel = clinician
+            .wait_for_text(".intake-panel", "A cough that will not go")
+            .await?;
+        assert!(
+            panel.contains("I agree to have this visit by video.") && panel.contains("Yes"),
+            "{panel}"
+        );
+        assert!(
+            !panel.contains("medications"),
+            "unanswered questions are left out: {panel}"
+        );
         Ok(())
     })
     .await;

@@ -53,6 +53,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_intake_questions_come_from_the_file() {
+        let config = parse(
+            r#"{"api_base_url": "./", "intake": [
+                {"id": "reason", "label": "Why?"},
+                {"id": "ok", "label": "Agree?", "kind": "consent"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.intake.len(), 2);
+        assert_eq!(config.intake[1].kind, api_types::QuestionKind::Consent);
+        assert!(parse(r#"{"api_base_url": "./", "intake": [{"id": "x"}]}"#).is_err());
+    }
+
+    #[test]
     fn a_valid_file_parses() {
         let config = parse(r#"{"api_base_url": "https://token.clinic.example/"}"#).unwrap();
         assert_eq!(config.api_base_url, "https://token.clinic.example/");

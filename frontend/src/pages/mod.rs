@@ -1,5 +1,6 @@
 pub mod config_error;
 pub mod home;
+pub mod intake;
 pub mod not_found;
 pub mod provider_sign_in;
 pub mod provider_visits;

@@ -3,11 +3,12 @@
 
 use crate::context::use_session;
 use crate::media::{self, DeviceChoice, Devices, MediaError};
+use crate::pages::intake::{IntakeForm, IntakePanel};
 use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
 use crate::video::twilio_error::TwilioError;
-use crate::video::{self, clean_name, RoomEvent, VideoRoom};
+use crate::video::{self, clean_name, IntakeAnswer, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
-use api_types::{Role, TokenResponse};
+use api_types::{Role, TokenResponse, VideoMode};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -148,6 +149,7 @@ pub fn Visit(props: &Props) -> Html {
     let join_error = use_state(|| None::<TwilioError>);
     let unsupported = use_state(|| None::<TwilioError>);
     let notice = use_state(|| None::<String>);
+    let intake = use_state(|| None::<Vec<IntakeAnswer>>);
 
     // Can this browser join at all? (For Twilio this loads the SDK.)
     {
@@ -187,11 +189,12 @@ pub fn Visit(props: &Props) -> Html {
             room.clone(),
             remotes.clone(),
         );
-        let (join_with, join_error, video_on, notice) = (
+        let (join_with, join_error, video_on, notice, intake) = (
             join_with.clone(),
             join_error.clone(),
             video_on.clone(),
             notice.clone(),
+            intake.clone(),
         );
         let (token, api, name_input) =
             (props.token.clone(), session.api.clone(), name_input.clone());
@@ -219,17 +222,19 @@ pub fn Visit(props: &Props) -> Html {
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let on_event = {
-                let (machine, remotes, room, join_error, notice) = (
+                let (machine, remotes, room, join_error, notice, intake) = (
                     machine.clone(),
                     remotes.clone(),
                     room.clone(),
                     join_error.clone(),
                     notice.clone(),
+                    intake.clone(),
                 );
                 let room_name = token.room.clone();
                 Callback::from(move |event: RoomEvent| match event {
                     RoomEvent::Input(input) => machine.dispatch(input),
                     RoomEvent::Notice(text) => notice.set(Some(text)),
+                    RoomEvent::Intake(answers) => intake.set(Some(answers)),
                     RoomEvent::JoinFailed(err) => {
                         room.borrow_mut().take();
                         rejoin::remember(&room_name, false);
@@ -333,6 +338,18 @@ pub fn Visit(props: &Props) -> Html {
     };
     let self_view = html! { <StreamVideo stream={(*local).clone()} class="self-view" muted=true label="Your camera" /> };
     let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
+    // Built-in rooms only: see `VideoRoom::share_intake`.
+    let questions = &session.config.intake;
+    let offer_intake =
+        role == Role::Patient && props.token.backend == VideoMode::Local && !questions.is_empty();
+    let share_intake = {
+        let room = room.clone();
+        Callback::from(move |answers| {
+            if let Some(room) = &*room.borrow() {
+                room.share_intake(answers);
+            }
+        })
+    };
 
     let body = match view {
         View::PreJoin => {
@@ -422,6 +439,9 @@ pub fn Visit(props: &Props) -> Html {
                 <WaitTimer />
                 { self_view }
                 { controls }
+                if offer_intake {
+                    <IntakeForm questions={questions.clone()} onsubmit={share_intake} />
+                }
                 <details class="setup">
                     <summary>{ "Test your microphone and speakers" }</summary>
                     <MicLevel stream={(*local).clone()} />
@@ -441,6 +461,9 @@ pub fn Visit(props: &Props) -> Html {
                         </figure>
                     }) }
                 </div>
+                if let Some(answers) = &*intake {
+                    <IntakePanel answers={answers.clone()} />
+                }
                 { self_view }
                 { controls }
             </section>

@@ -4,12 +4,12 @@
 //! pattern settles any collision that still happens (renegotiation,
 //! simultaneous rejoins), so nothing deadlocks.
 
-use super::{clean_name, PeerMessage, RoomEvent};
+use super::{peer_event, IntakeAnswer, PeerMessage, RoomEvent};
 use crate::bindings;
 use crate::services::json;
 use crate::visit::machine::{EndReason, Input};
 use api_types::{
-    close_code, ClientSignal, IceServer, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL,
+    close_code, ClientSignal, IceServer, Role, ServerSignal, TokenResponse, SIGNALLING_PROTOCOL,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
@@ -66,6 +66,8 @@ struct Inner {
     me: String,
     /// The name shown to the others, sent over each peer's data channel.
     display_name: String,
+    /// The patient's intake answers, ready to send to clinicians.
+    intake: Option<String>,
     /// `RTCConfiguration`: the ICE servers from the token response.
     configuration: JsValue,
     local: MediaStream,
@@ -112,6 +114,7 @@ impl LocalRoom {
                 token_expires_at: token.expires_at,
                 me: token.identity.clone(),
                 display_name,
+                intake: None,
                 configuration: configuration.unwrap_or_else(|| js_sys::Object::new().into()),
                 local,
                 emit,
@@ -247,9 +250,6 @@ impl LocalRoom {
     }
 
     fn on_signal(&self, signal: ServerSignal) {
-        if !matches!(signal, ServerSignal::Signal { .. }) {
-            web_sys::console::info_1(&format!("signalling: {signal:?}").into());
-        }
         match signal {
             ServerSignal::Welcome { roster, .. } => {
                 let (first, reconnected) = {
@@ -336,6 +336,32 @@ impl LocalRoom {
             to: to.to_owned(),
             payload,
         });
+    }
+
+    /// Keeps the answers and sends them to every clinician connected now;
+    /// clinicians who connect later get them when their channel opens.
+    pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
+        self.inner.borrow_mut().intake = json::to_string(&PeerMessage::Intake { answers });
+        let peers: Vec<(String, RtcDataChannel)> = self
+            .inner
+            .borrow()
+            .peers
+            .iter()
+            .map(|(id, peer)| (id.clone(), peer.channel.clone()))
+            .collect();
+        for (to, channel) in peers {
+            if channel.ready_state() == web_sys::RtcDataChannelState::Open {
+                self.send_intake_to(&to, &channel);
+            }
+        }
+    }
+
+    /// Intake answers go to clinicians only.
+    fn send_intake_to(&self, to: &str, channel: &RtcDataChannel) {
+        let intake = self.inner.borrow().intake.clone();
+        if let (Some(text), Some(Role::Provider)) = (intake, Role::from_identity(to)) {
+            let _ = channel.send_with_str(&text);
+        }
     }
 
     fn send_signal(&self, message: &ClientSignal) {
@@ -445,7 +471,7 @@ impl LocalRoom {
         init.set_id(0);
         let channel = pc.create_data_channel_with_data_channel_dict("hearth", &init);
         let on_open = {
-            let channel = channel.clone();
+            let (channel, room, to) = (channel.clone(), self.clone(), identity.to_owned());
             Closure::<dyn FnMut(JsValue)>::new(move |_| {
                 let hello = PeerMessage::Hello {
                     name: display_name.clone(),
@@ -453,6 +479,7 @@ impl LocalRoom {
                 if let Some(text) = json::to_string(&hello) {
                     let _ = channel.send_with_str(&text);
                 }
+                room.send_intake_to(&to, &channel);
             })
         };
         channel.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -461,16 +488,9 @@ impl LocalRoom {
             let (room, from) = (self.clone(), identity.to_owned());
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                 let text = event.unchecked_into::<MessageEvent>().data().as_string();
-                match text.and_then(|t| json::from_str::<PeerMessage>(&t).ok()) {
-                    Some(PeerMessage::Hello { name }) => {
-                        if let Some(name) = clean_name(&name) {
-                            room.emit(RoomEvent::RemoteName {
-                                identity: from.clone(),
-                                name,
-                            });
-                        }
-                    }
-                    None => web_sys::console::warn_1(&"ignored a peer message".into()),
+                let message = text.and_then(|t| json::from_str::<PeerMessage>(&t).ok());
+                if let Some(event) = message.and_then(|m| peer_event(&from, m)) {
+                    room.emit(event);
                 }
             })
         };

@@ -31,6 +31,8 @@ pub enum RoomEvent {
     JoinFailed(TwilioError),
     /// The clinician's "running late" words, for the waiting room.
     Notice(String),
+    /// A patient's intake answers, for the clinician's side panel.
+    Intake(Vec<IntakeAnswer>),
 }
 
 /// A room on whichever backend the token is for.
@@ -59,6 +61,15 @@ impl VideoRoom {
             VideoMode::Twilio => {
                 VideoRoom::Twilio(TwilioRoom::connect(token, display_name, local, emit))
             }
+        }
+    }
+
+    /// Shares intake answers with the clinicians in the room, now and as
+    /// they join. Built-in rooms only: a Twilio data track reaches every
+    /// participant, guests included, so answers stay in this browser there.
+    pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
+        if let VideoRoom::Local(room) = self {
+            room.share_intake(answers);
         }
     }
 
@@ -102,7 +113,50 @@ pub async fn supported(backend: VideoMode) -> Result<(), TwilioError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PeerMessage {
-    Hello { name: String },
+    Hello {
+        name: String,
+    },
+    /// Sent by a patient to clinicians only, never through the service.
+    Intake {
+        answers: Vec<IntakeAnswer>,
+    },
+}
+
+/// One answered question, with the question's words so the clinician's
+/// panel needs nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+/// Bounds on what a peer may send as intake answers.
+const MAX_ANSWERS: usize = 20;
+const MAX_ANSWER_CHARS: usize = 2000;
+
+/// What a message from `from` means here (pure, tested natively): names
+/// are cleaned; intake answers count only from a patient, bounded.
+pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
+    match message {
+        PeerMessage::Hello { name } => clean_name(&name).map(|name| RoomEvent::RemoteName {
+            identity: from.to_owned(),
+            name,
+        }),
+        PeerMessage::Intake { answers } => {
+            (api_types::Role::from_identity(from) == Some(api_types::Role::Patient)).then(|| {
+                RoomEvent::Intake(
+                    answers
+                        .into_iter()
+                        .take(MAX_ANSWERS)
+                        .map(|a| IntakeAnswer {
+                            question: a.question.chars().take(MAX_ANSWER_CHARS).collect(),
+                            answer: a.answer.chars().take(MAX_ANSWER_CHARS).collect(),
+                        })
+                        .collect(),
+                )
+            })
+        }
+    }
 }
 
 /// Longest name shown for a participant.
@@ -134,6 +188,25 @@ mod tests {
             clean_name(&"x".repeat(100)).unwrap().chars().count(),
             MAX_NAME_CHARS
         );
+    }
+
+    #[test]
+    fn intake_answers_count_only_from_a_patient_and_are_bounded() {
+        let answers = vec![
+            IntakeAnswer {
+                question: "Why?".into(),
+                answer: "y".repeat(5000),
+            };
+            30
+        ];
+        let message = PeerMessage::Intake { answers };
+        assert_eq!(peer_event("guest.g", message.clone()), None);
+        assert_eq!(peer_event("provider.c", message.clone()), None);
+        let Some(RoomEvent::Intake(kept)) = peer_event("patient.p", message) else {
+            panic!("a patient's answers are shown");
+        };
+        assert_eq!(kept.len(), MAX_ANSWERS);
+        assert_eq!(kept[0].answer.chars().count(), MAX_ANSWER_CHARS);
     }
 
     #[test]

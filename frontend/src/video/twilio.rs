@@ -3,7 +3,7 @@
 //! futures, its events become [`RoomEvent`]s, its error codes [`TwilioError`].
 
 use super::twilio_error::TwilioError;
-use super::{clean_name, PeerMessage, RoomEvent};
+use super::{peer_event, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
 use crate::services::json;
 use crate::visit::machine::Input;
@@ -250,18 +250,17 @@ impl TwilioRoom {
     }
 
     fn on_message(&self, from: &str, text: String) {
-        let Ok(PeerMessage::Hello { name }) = json::from_str(&text) else {
+        let Ok(message) = json::from_str::<PeerMessage>(&text) else {
             return;
         };
         // Answer a first hello: they may have subscribed to us after our last one.
-        if self.inner.borrow_mut().greeted.insert(from.to_owned()) {
+        if matches!(message, PeerMessage::Hello { .. })
+            && self.inner.borrow_mut().greeted.insert(from.to_owned())
+        {
             self.send_hello();
         }
-        if let Some(name) = clean_name(&name) {
-            self.emit(RoomEvent::RemoteName {
-                identity: from.to_owned(),
-                name,
-            });
+        if let Some(event) = peer_event(from, message) {
+            self.emit(event);
         }
     }
 
