@@ -275,9 +275,11 @@ pub enum ClientSignal {
     NoticeSeen,
 }
 
-/// What the signalling service sends to a browser.
+/// What the signalling service sends to a browser. Externally tagged
+/// (`{"welcome": {…}}`): the browser then reads it without buffering, which
+/// keeps serde's internal-tag machinery out of the first-paint wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerSignal {
     /// First message after joining: who you are and who is already here.
     Welcome {

@@ -170,7 +170,7 @@
         room.emit("trackSubscribed", track, publication, p);
         p.emit("trackSubscribed", track, publication);
       }
-      if (name) standIn.say(identity, JSON.stringify({ type: "hello", name }));
+      if (name) standIn.say(identity, JSON.stringify({ hello: { name } }));
       return p;
     },
     find(identity) {

@@ -30,6 +30,13 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
         status_is(clinician, "No one here yet").await?;
+        // Both links as QR codes, drawn in the page by the lazily loaded encoder.
+        clinician
+            .wait_until(
+                "[...document.querySelectorAll('svg.qr path')].filter(p => p.getAttribute('d').length > 1000).length === 2",
+                SHORT,
+            )
+            .await?;
         clinician.eval(RECORD_ALERTS).await?;
         clinician.click("button.notify").await?;
         clinician

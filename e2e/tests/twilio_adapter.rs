@@ -88,7 +88,7 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         b.wait_until(&playing("[data-role=provider] video"), SHORT)
             .await?;
         b.wait_until(
-            "standIn.sent.some(m => JSON.parse(m).name === 'Pat Example')",
+            "standIn.sent.some(m => JSON.parse(m).hello?.name === 'Pat Example')",
             SHORT,
         )
         .await?;

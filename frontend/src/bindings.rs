@@ -163,3 +163,25 @@ pub fn set_sink_id(element: &web_sys::HtmlMediaElement, sink_id: &str) -> Option
         .set_sink_id(sink_id)
         .ok()
 }
+
+// `qrcode-generator` (npm, Kazuhiko Arase), loaded on the dashboard only.
+#[wasm_bindgen]
+extern "C" {
+    pub type QrCode;
+
+    /// `qrcode(0, "M")`: the smallest version that fits, medium correction.
+    #[wasm_bindgen(catch, js_name = qrcode)]
+    pub fn new_qr_code(type_number: u32, level: &str) -> Result<QrCode, JsValue>;
+
+    #[wasm_bindgen(method, js_name = addData)]
+    pub fn add_data(this: &QrCode, data: &str);
+
+    #[wasm_bindgen(method, catch)]
+    pub fn make(this: &QrCode) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_name = getModuleCount)]
+    pub fn module_count(this: &QrCode) -> u32;
+
+    #[wasm_bindgen(method, js_name = isDark)]
+    pub fn is_dark(this: &QrCode, row: u32, column: u32) -> bool;
+}

@@ -9,6 +9,7 @@ mod context;
 mod media;
 mod messages;
 mod pages;
+mod qr;
 mod route;
 mod services;
 mod video;

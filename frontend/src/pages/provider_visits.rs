@@ -7,6 +7,7 @@ use crate::messages;
 use crate::pages::input_value;
 use crate::pages::running_late::RunningLate;
 use crate::pages::visit_entry::VisitEntry;
+use crate::qr;
 use crate::route::Route;
 use crate::services::now_seconds;
 use crate::services::storage::{self, SavedVisit};
@@ -363,7 +364,31 @@ fn CopyLink(props: &CopyLinkProps) -> Html {
             <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_lowercase())}>
                 { if *copied { "Copied" } else { "Copy" } }
             </button>
+            <QrCode link={props.link.clone()} label={props.label.clone()} />
         </div>
+    }
+}
+
+/// The link as a QR code, for a patient to scan from the clinician's screen.
+#[component]
+fn QrCode(props: &CopyLinkProps) -> Html {
+    let drawn = use_state(|| None::<(u32, String)>);
+    {
+        let drawn = drawn.clone();
+        use_effect_with(props.link.clone(), move |link| {
+            let link = link.clone();
+            yew::platform::spawn_local(async move { drawn.set(qr::encode(&link).await) });
+        });
+    }
+    let Some((n, path)) = (*drawn).clone() else {
+        return html! {};
+    };
+    // A quiet zone of 4 modules around the code, as scanners expect.
+    html! {
+        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={format!("QR code of the {}", props.label.to_lowercase())}>
+            <rect x="-4" y="-4" width="100%" height="100%" fill="#fff" />
+            <path d={path} fill="#000" />
+        </svg>
     }
 }
 

@@ -1,6 +1,7 @@
 pub mod api;
 pub mod http;
 pub mod json;
+pub mod script;
 pub mod storage;
 
 /// Unix seconds, from the browser's clock.

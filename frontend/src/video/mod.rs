@@ -111,7 +111,7 @@ pub async fn supported(backend: VideoMode) -> Result<(), TwilioError> {
 /// What browsers in a visit tell each other directly (a data channel in
 /// built-in rooms), so names never pass through the service or identities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum PeerMessage {
     Hello {
         name: String,
@@ -214,8 +214,8 @@ mod tests {
         let hello = PeerMessage::Hello { name: "Ana".into() };
         assert_eq!(
             serde_json::to_string(&hello).unwrap(),
-            r#"{"type":"hello","name":"Ana"}"#
+            r#"{"hello":{"name":"Ana"}}"#
         );
-        assert!(serde_json::from_str::<PeerMessage>(r#"{"type":"other"}"#).is_err());
+        assert!(serde_json::from_str::<PeerMessage>(r#"{"other":{}}"#).is_err());
     }
 }

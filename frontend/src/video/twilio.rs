@@ -5,7 +5,7 @@
 use super::twilio_error::TwilioError;
 use super::{peer_event, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
-use crate::services::json;
+use crate::services::{json, script};
 use crate::visit::machine::Input;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -21,36 +21,12 @@ const SDK_URL: &str = "twilio-video.min.js";
 
 /// Loads the SDK script once; later calls reuse it.
 pub async fn load_sdk() -> Result<TwilioVideo, TwilioError> {
-    if let Some(video) = bindings::twilio_video() {
-        return Ok(video);
+    if bindings::twilio_video().is_none() {
+        script::load(SDK_URL)
+            .await
+            .map_err(|()| TwilioError::SdkMissing)?;
     }
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(TwilioError::SdkMissing)?;
-    let script = document
-        .create_element("script")
-        .map_err(|_| TwilioError::SdkMissing)?;
-    script
-        .set_attribute("src", SDK_URL)
-        .map_err(|_| TwilioError::SdkMissing)?;
-    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
-        let _ = script.add_event_listener_with_callback("load", &resolve);
-        let _ = script.add_event_listener_with_callback("error", &reject);
-    });
-    document
-        .head()
-        .ok_or(TwilioError::SdkMissing)?
-        .append_child(&script)
-        .map_err(|_| TwilioError::SdkMissing)?;
-    let outcome = JsFuture::from(loaded).await;
-    match (outcome, bindings::twilio_video()) {
-        (Ok(_), Some(video)) => Ok(video),
-        _ => {
-            // A failed script is removed, so the next attempt loads it afresh.
-            script.remove();
-            Err(TwilioError::SdkMissing)
-        }
-    }
+    bindings::twilio_video().ok_or(TwilioError::SdkMissing)
 }
 
 /// `error.code` of whatever the SDK rejected with or passed to an event.
