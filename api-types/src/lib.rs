@@ -177,6 +177,11 @@ pub struct TokenRequest {
     pub invite: Option<String>,
     #[serde(default)]
     pub visit_id: Option<String>,
+    /// Twilio mode, clinician only: a two-minute token for a data-only
+    /// participant (`notice.…`, a role the waiting-room rules ignore) that
+    /// carries a "running late" notice into the room.
+    #[serde(default)]
+    pub notice: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +344,10 @@ pub enum SmsOutcome {
 pub struct RunningLateResponse {
     /// A waiting patient's browser showed it and said so.
     pub delivered: bool,
+    /// Twilio mode: the service cannot enter the room, so the dashboard
+    /// delivers the notice itself through a `notice` token.
+    #[serde(default)]
+    pub deliver_from_dashboard: bool,
     /// `None` when no phone number was given.
     pub sms: Option<SmsOutcome>,
 }

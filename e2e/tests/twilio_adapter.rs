@@ -73,6 +73,16 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
             "room name {room}"
         );
 
+        // The dashboard's data-only notice participant: not a clinician, so
+        // the wait goes on; its notice shows and is acknowledged.
+        b.eval("standIn.join('notice.n1')").await?;
+        b.eval("standIn.say('notice.n1', JSON.stringify({ notice: { text: 'Running about 10 minutes late.' } }))")
+            .await?;
+        b.wait_for_text(".notice", "Running about 10 minutes late.").await?;
+        b.wait_until("standIn.sent.includes('\"notice_seen\"')", SHORT).await?;
+        b.eval("standIn.leave('notice.n1')").await?;
+        b.wait_until(PATIENT_WAITING, SHORT).await?;
+
         // A guest does not end the wait; the clinician does.
         b.eval("standIn.join('guest.g1', 'Ana (interpreter)')")
             .await?;
@@ -293,6 +303,31 @@ async fn a_browser_the_sdk_does_not_support_is_told_so_before_joining() {
         .await?;
         b.wait_until("document.querySelector('button.join').disabled", SHORT)
             .await
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_dashboard_delivers_running_late_through_a_data_only_participant() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("notice")));
+    with_browser("twilio_notice", async |b| {
+        clinician_creates_visit(b, &service).await?;
+        b.click(".running-late summary").await?;
+        b.click("button.send-late").await?;
+        // Play the waiting patient in the room the dashboard joined.
+        b.wait_until("window.standIn && standIn.room && standIn.room.state === 'connected'", SHORT)
+            .await?;
+        let connect = b.eval("return standIn.connects[0]").await?;
+        assert_eq!(connect["kinds"], serde_json::json!(["data"]), "data only: {connect}");
+        b.eval("standIn.join('patient.p', 'Pat')").await?;
+        b.wait_until(
+            "standIn.sent.some(m => JSON.parse(m).notice?.text === 'Your clinician is running about 5 minutes late.')",
+            SHORT,
+        )
+        .await?;
+        b.eval("standIn.say('patient.p', JSON.stringify('notice_seen'))").await?;
+        b.wait_for_text(".late-result", "Delivered").await?;
+        b.wait_until("standIn.disconnects === 1 && standIn.listenerCount() === 0", SHORT).await
     })
     .await;
 }

@@ -111,7 +111,7 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::PatientVisit { invite } | Route::GuestVisit { invite } => {
-            html! { <VisitEntry request={TokenRequest { invite: Some(invite), visit_id: None }} /> }
+            html! { <VisitEntry request={TokenRequest { invite: Some(invite), ..TokenRequest::default() }} /> }
         }
         Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
         Route::ProviderSignIn => html! { <ProviderSignIn /> },

@@ -11,7 +11,7 @@ use crate::tokens::{now, Claims, TokenError};
 use crate::visits::InviteExtra;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::{Role, TokenRequest, TokenResponse};
+use api_types::{Role, TokenRequest, TokenResponse, VideoMode};
 use serde::{Deserialize, Serialize};
 
 /// A built-in room token says which room and role (`sub` = identity).
@@ -35,6 +35,8 @@ pub enum VideoTokenError {
     WrongVisit,
     #[error("This visit belongs to another clinician.")]
     NotYourVisit,
+    #[error("Notice participants exist only for Twilio rooms; built-in rooms get notices from the service.")]
+    NoticeUnavailable,
     #[error("{0}")]
     Auth(#[from] AuthError),
 }
@@ -42,7 +44,9 @@ pub enum VideoTokenError {
 impl VideoTokenError {
     fn status(&self) -> StatusCode {
         match self {
-            VideoTokenError::NeedInviteOrVisit => StatusCode::UNPROCESSABLE_ENTITY,
+            VideoTokenError::NeedInviteOrVisit | VideoTokenError::NoticeUnavailable => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             VideoTokenError::InviteExpired
             | VideoTokenError::InviteNotYetValid
             | VideoTokenError::InviteInvalid => StatusCode::UNAUTHORIZED,
@@ -59,6 +63,7 @@ impl VideoTokenError {
             VideoTokenError::InviteInvalid => "invite_invalid",
             VideoTokenError::WrongVisit => "wrong_visit",
             VideoTokenError::NotYourVisit => "not_your_visit",
+            VideoTokenError::NoticeUnavailable => "notice_unavailable",
             VideoTokenError::Auth(err) => err.code(),
         }
     }
@@ -75,6 +80,9 @@ impl From<TokenError> for VideoTokenError {
         }
     }
 }
+
+/// A notice participant's token lives this long: enough to deliver one notice.
+const NOTICE_SECONDS: u64 = 120;
 
 /// Who is entering which visit's room, and until when at the latest.
 struct Admission {
@@ -135,8 +143,23 @@ pub async fn mint(
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, VideoTokenError> {
     let client = client_ip(&req, &state.trusted_proxies);
-    let TokenRequest { invite, visit_id } = body.into_inner();
+    let TokenRequest {
+        invite,
+        visit_id,
+        notice,
+    } = body.into_inner();
     let admission = match (invite.as_deref(), visit_id.as_deref()) {
+        (Some(_), _) | (None, None) if notice => Err(VideoTokenError::NeedInviteOrVisit),
+        (None, Some(_)) if notice && state.video.mode() == VideoMode::Local => {
+            Err(VideoTokenError::NoticeUnavailable)
+        }
+        (None, Some(visit_id)) if notice && bearer(&req).is_some() => {
+            admit_clinician(&state, &req, visit_id).map(|clinician| Admission {
+                identity: format!("notice.{}", random_id()),
+                not_after: now() + NOTICE_SECONDS,
+                ..clinician
+            })
+        }
         (Some(invite), asked) => admit_invite(&state, invite, asked),
         (None, Some(visit_id)) if bearer(&req).is_some() => admit_clinician(&state, &req, visit_id),
         (None, Some(_)) => Err(VideoTokenError::Auth(AuthError::Missing)),

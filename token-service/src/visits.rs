@@ -335,7 +335,11 @@ pub async fn running_late(
         }
         (Some(_), _, _) => Some(SmsOutcome::NotSetUp),
     };
-    Ok(HttpResponse::Ok().json(RunningLateResponse { delivered, sms }))
+    Ok(HttpResponse::Ok().json(RunningLateResponse {
+        delivered,
+        deliver_from_dashboard: state.signalling.is_none(),
+        sms,
+    }))
 }
 
 #[cfg(test)]

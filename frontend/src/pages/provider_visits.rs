@@ -405,8 +405,8 @@ pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
     };
     let request = TokenRequest {
-        invite: None,
         visit_id: Some(props.visit_id.clone()),
+        ..TokenRequest::default()
     };
     html! { <VisitEntry {request} session={clinician.token.clone()} /> }
 }

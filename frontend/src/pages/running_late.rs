@@ -3,8 +3,11 @@
 
 use crate::context::use_session;
 use crate::pages::input_value;
+use crate::services::api::Api;
+use crate::video::twilio;
 use api_types::{
-    RunningLateRequest, RunningLateResponse, SmsOutcome, LATE_MINUTES, MAX_NOTE_CHARS,
+    running_late_text, RunningLateRequest, RunningLateResponse, SmsOutcome, TokenRequest,
+    LATE_MINUTES, MAX_NOTE_CHARS,
 };
 use yew::prelude::*;
 
@@ -22,6 +25,23 @@ pub fn outcome_text(outcome: &RunningLateResponse) -> String {
         Some(SmsOutcome::NotSetUp) => " Text messages are not set up for this clinic.",
     };
     format!("{room}{sms}")
+}
+
+/// Twilio mode: this browser joins the room as a short-lived data-only
+/// participant to say it; true once the patient's browser confirms.
+async fn deliver_in_room(api: &Api, session: &str, request: &RunningLateRequest) -> bool {
+    let ask = TokenRequest {
+        visit_id: Some(request.visit_id.clone()),
+        notice: true,
+        ..TokenRequest::default()
+    };
+    let (Ok(token), Some(text)) = (
+        api.video_token(&ask, Some(session)).await,
+        running_late_text(request.minutes, request.note.as_deref()),
+    ) else {
+        return false;
+    };
+    twilio::deliver_notice(&token, text).await
 }
 
 #[derive(Properties, PartialEq)]
@@ -62,7 +82,13 @@ pub fn RunningLate(props: &Props) -> Html {
             result.set(Some("Sending…".to_owned()));
             yew::platform::spawn_local(async move {
                 let said = match api.running_late(&token, &request).await {
-                    Ok(outcome) => outcome_text(&outcome),
+                    Ok(mut outcome) => {
+                        if outcome.deliver_from_dashboard {
+                            result.set(Some("Delivering to the waiting room…".to_owned()));
+                            outcome.delivered = deliver_in_room(&api, &token, &request).await;
+                        }
+                        outcome_text(&outcome)
+                    }
                     Err(err) if err.code() == Some("invalid_phone") => {
                         "Enter the phone number with + and the country code, like +14155550123."
                             .to_owned()
@@ -114,11 +140,13 @@ mod tests {
     fn the_clinician_is_told_whether_it_arrived() {
         let said = outcome_text(&RunningLateResponse {
             delivered: true,
+            deliver_from_dashboard: false,
             sms: Some(SmsOutcome::NotSetUp),
         });
         assert!(said.starts_with("Delivered") && said.contains("not set up"));
         assert!(outcome_text(&RunningLateResponse {
             delivered: false,
+            deliver_from_dashboard: false,
             sms: None
         })
         .starts_with("Not delivered"));

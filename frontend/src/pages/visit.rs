@@ -235,6 +235,7 @@ pub fn Visit(props: &Props) -> Html {
                     RoomEvent::Input(input) => machine.dispatch(input),
                     RoomEvent::Notice(text) => notice.set(Some(text)),
                     RoomEvent::Intake(answers) => intake.set(Some(answers)),
+                    RoomEvent::NoticeSeen => {}
                     RoomEvent::JoinFailed(err) => {
                         room.borrow_mut().take();
                         rejoin::remember(&room_name, false);

@@ -33,6 +33,8 @@ pub enum RoomEvent {
     Notice(String),
     /// A patient's intake answers, for the clinician's side panel.
     Intake(Vec<IntakeAnswer>),
+    /// A patient confirmed a notice (for the notice participant).
+    NoticeSeen,
 }
 
 /// A room on whichever backend the token is for.
@@ -120,6 +122,12 @@ pub enum PeerMessage {
     Intake {
         answers: Vec<IntakeAnswer>,
     },
+    /// "Running late", from the dashboard's notice participant (Twilio).
+    Notice {
+        text: String,
+    },
+    /// The patient's browser showed the notice.
+    NoticeSeen,
 }
 
 /// One answered question, with the question's words so the clinician's
@@ -130,6 +138,9 @@ pub struct IntakeAnswer {
     pub answer: String,
 }
 
+/// Identities of the dashboard's notice participants (set by the service).
+pub const NOTICE_PREFIX: &str = "notice.";
+
 /// Bounds on what a peer may send as intake answers.
 const MAX_ANSWERS: usize = 20;
 const MAX_ANSWER_CHARS: usize = 2000;
@@ -137,25 +148,28 @@ const MAX_ANSWER_CHARS: usize = 2000;
 /// What a message from `from` means here (pure, tested natively): names
 /// are cleaned; intake answers count only from a patient, bounded.
 pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
+    let from_patient = api_types::Role::from_identity(from) == Some(api_types::Role::Patient);
     match message {
+        PeerMessage::Notice { text } => from
+            .starts_with(NOTICE_PREFIX)
+            .then(|| RoomEvent::Notice(text.chars().take(api_types::MAX_NOTE_CHARS * 2).collect())),
+        PeerMessage::NoticeSeen => from_patient.then_some(RoomEvent::NoticeSeen),
         PeerMessage::Hello { name } => clean_name(&name).map(|name| RoomEvent::RemoteName {
             identity: from.to_owned(),
             name,
         }),
-        PeerMessage::Intake { answers } => {
-            (api_types::Role::from_identity(from) == Some(api_types::Role::Patient)).then(|| {
-                RoomEvent::Intake(
-                    answers
-                        .into_iter()
-                        .take(MAX_ANSWERS)
-                        .map(|a| IntakeAnswer {
-                            question: a.question.chars().take(MAX_ANSWER_CHARS).collect(),
-                            answer: a.answer.chars().take(MAX_ANSWER_CHARS).collect(),
-                        })
-                        .collect(),
-                )
-            })
-        }
+        PeerMessage::Intake { answers } => from_patient.then(|| {
+            RoomEvent::Intake(
+                answers
+                    .into_iter()
+                    .take(MAX_ANSWERS)
+                    .map(|a| IntakeAnswer {
+                        question: a.question.chars().take(MAX_ANSWER_CHARS).collect(),
+                        answer: a.answer.chars().take(MAX_ANSWER_CHARS).collect(),
+                    })
+                    .collect(),
+            )
+        }),
     }
 }
 
@@ -207,6 +221,27 @@ mod tests {
         };
         assert_eq!(kept.len(), MAX_ANSWERS);
         assert_eq!(kept[0].answer.chars().count(), MAX_ANSWER_CHARS);
+    }
+
+    #[test]
+    fn notices_count_only_from_notice_participants_and_acks_only_from_patients() {
+        let notice = PeerMessage::Notice {
+            text: "Running late".into(),
+        };
+        assert_eq!(
+            peer_event("notice.n1", notice.clone()),
+            Some(RoomEvent::Notice("Running late".into()))
+        );
+        assert_eq!(peer_event("guest.g", notice), None);
+        assert_eq!(
+            peer_event("patient.p", PeerMessage::NoticeSeen),
+            Some(RoomEvent::NoticeSeen)
+        );
+        assert_eq!(peer_event("guest.g", PeerMessage::NoticeSeen), None);
+        assert_eq!(
+            serde_json::to_string(&PeerMessage::NoticeSeen).unwrap(),
+            r#""notice_seen""#
+        );
     }
 
     #[test]

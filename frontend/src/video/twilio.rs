@@ -10,6 +10,7 @@ use crate::visit::machine::Input;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -64,6 +65,8 @@ struct Inner {
     remote_media: HashMap<String, Vec<MediaStreamTrack>>,
     /// Identities whose hello we have answered.
     greeted: BTreeSet<String>,
+    /// Said after our hello to everyone whose data track arrives.
+    on_arrival: Vec<PeerMessage>,
     leaving: bool,
 }
 
@@ -92,6 +95,7 @@ impl TwilioRoom {
                 listeners: Vec::new(),
                 remote_media: HashMap::new(),
                 greeted: BTreeSet::new(),
+                on_arrival: Vec::new(),
                 leaving: false,
             })),
         };
@@ -236,20 +240,35 @@ impl TwilioRoom {
             self.send_hello();
         }
         if let Some(event) = peer_event(from, message) {
+            if matches!(event, RoomEvent::Notice(_)) {
+                self.send(&PeerMessage::NoticeSeen);
+            }
             self.emit(event);
         }
     }
 
+    /// Our name, then anything to say to every newcomer.
     fn send_hello(&self) {
-        let inner = self.inner.borrow();
-        if let Some(data) = &inner.data {
-            let hello = PeerMessage::Hello {
-                name: inner.display_name.clone(),
-            };
-            if let Some(text) = json::to_string(&hello) {
-                data.send(&text);
-            }
+        let (name, extra) = {
+            let inner = self.inner.borrow();
+            (inner.display_name.clone(), inner.on_arrival.clone())
+        };
+        self.send(&PeerMessage::Hello { name });
+        for message in &extra {
+            self.send(message);
         }
+    }
+
+    fn send(&self, message: &PeerMessage) {
+        if let (Some(data), Some(text)) = (&self.inner.borrow().data, json::to_string(message)) {
+            data.send(&text);
+        }
+    }
+
+    /// Says `message` now and to everyone whose data track arrives later.
+    pub fn say_to_all(&self, message: PeerMessage) {
+        self.send(&message);
+        self.inner.borrow_mut().on_arrival.push(message);
     }
 
     fn on_disconnected(&self, error: &JsValue) {
@@ -308,6 +327,37 @@ impl TwilioRoom {
     fn input(&self, input: Input) {
         self.emit(RoomEvent::Input(input));
     }
+}
+
+/// How long the notice participant waits for the patient's browser.
+const NOTICE_WAIT: Duration = Duration::from_secs(10);
+
+/// Joins as the data-only notice participant `token` admits, says `text`
+/// to the waiting patient, and leaves once their browser confirms (true) or
+/// after [`NOTICE_WAIT`] (false).
+pub async fn deliver_notice(token: &api_types::TokenResponse, text: String) -> bool {
+    let Ok(no_media) = MediaStream::new() else {
+        return false;
+    };
+    let seen = Rc::new(std::cell::Cell::new(false));
+    let on_event = {
+        let seen = seen.clone();
+        Callback::from(move |event| {
+            if event == RoomEvent::NoticeSeen {
+                seen.set(true);
+            }
+        })
+    };
+    let room = TwilioRoom::connect(token, "Clinic".to_owned(), no_media, on_event);
+    room.say_to_all(PeerMessage::Notice { text });
+    let step = Duration::from_millis(200);
+    let mut waited = Duration::ZERO;
+    while !seen.get() && waited < NOTICE_WAIT {
+        yew::platform::time::sleep(step).await;
+        waited += step;
+    }
+    room.leave();
+    seen.get()
 }
 
 fn identity(participant: &JsValue) -> String {

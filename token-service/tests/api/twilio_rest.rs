@@ -355,7 +355,10 @@ async fn running_late_texts_the_patient_through_the_messaging_api() {
         .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body, json!({"delivered": false, "sms": "sent"}));
+    assert_eq!(
+        body,
+        json!({"delivered": false, "deliver_from_dashboard": true, "sms": "sent"})
+    );
     let seen = stand_in.seen();
     let sms = seen.last().unwrap();
     assert_eq!(

@@ -242,3 +242,46 @@ async fn a_clinician_enters_only_their_own_visits() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn notice_participants_are_short_lived_twilio_only_and_for_your_own_visits() {
+    let twilio = spawn_twilio_app();
+    let session = twilio.sign_in(CLINICIAN_ONE).await.token;
+    let visit = twilio.create_visit(&session).await.visit_id;
+    let ask = json!({"visit_id": visit, "notice": true});
+    let response = twilio.post("/api/token", &ask, Some(&session)).await;
+    assert_eq!(response.status(), 200);
+    let token: TokenResponse = response.json().await.unwrap();
+    assert!(token.identity.starts_with("notice."), "{}", token.identity);
+    assert_eq!(
+        Role::from_identity(&token.identity),
+        None,
+        "no role the waiting room counts"
+    );
+    assert!(token.expires_at <= now() + 120);
+
+    let other = twilio.sign_in(CLINICIAN_TWO).await.token;
+    assert_error(
+        twilio.post("/api/token", &ask, Some(&other)).await,
+        403,
+        "not_your_visit",
+    )
+    .await;
+    assert_error(
+        twilio.post("/api/token", &ask, None).await,
+        401,
+        "unauthenticated",
+    )
+    .await;
+
+    let local = spawn_app();
+    let session = local.sign_in(CLINICIAN_ONE).await.token;
+    let visit = local.create_visit(&session).await.visit_id;
+    let ask = json!({"visit_id": visit, "notice": true});
+    assert_error(
+        local.post("/api/token", &ask, Some(&session)).await,
+        422,
+        "notice_unavailable",
+    )
+    .await;
+}

@@ -88,7 +88,10 @@ async fn running_late_notices_are_checked_and_only_for_your_own_visits() {
     let no_one_waiting = post(json!({"visit_id": visit, "minutes": 5}), session.clone()).await;
     assert_eq!(no_one_waiting.status(), 200);
     let body: serde_json::Value = no_one_waiting.json().await.unwrap();
-    assert_eq!(body, json!({"delivered": false, "sms": null}));
+    assert_eq!(
+        body,
+        json!({"delivered": false, "deliver_from_dashboard": false, "sms": null})
+    );
 
     let texted = post(
         json!({"visit_id": visit, "minutes": 5, "phone": "+14155550123"}),
