@@ -83,6 +83,11 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         b.eval("standIn.leave('notice.n1')").await?;
         b.wait_until(PATIENT_WAITING, SHORT).await?;
 
+        // Intake answers wait for a clinician, and never go while a guest is here.
+        b.fill("#intake-reason", "Knee pain").await?;
+        b.click("button.send-intake").await?;
+        b.wait_for_text(".intake-sent", "Thank you").await?;
+
         // A guest does not end the wait; the clinician does.
         b.eval("standIn.join('guest.g1', 'Ana (interpreter)')")
             .await?;
@@ -97,6 +102,9 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
             .await?;
         b.wait_until(&playing("[data-role=provider] video"), SHORT)
             .await?;
+        let intake_sent =
+            "standIn.sent.some(m => JSON.parse(m).intake?.answers[0].answer === 'Knee pain')";
+        assert_eq!(b.eval(&format!("return {intake_sent}")).await?, false, "a guest is here");
         b.wait_until(
             "standIn.sent.some(m => JSON.parse(m).hello?.name === 'Pat Example')",
             SHORT,
@@ -141,6 +149,10 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')"))
             .await?;
         b.wait_until(IN_CALL, SHORT).await?;
+
+        // Once the guest has gone, the clinician gets the answers.
+        b.eval("standIn.leave('guest.g1')").await?;
+        b.wait_until(intake_sent, SHORT).await?;
 
         // Opening the visit elsewhere (53205) ends this tab, plainly.
         b.eval("standIn.drop(53205)").await?;

@@ -8,7 +8,7 @@ use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
 use crate::video::twilio_error::TwilioError;
 use crate::video::{self, clean_name, IntakeAnswer, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
-use api_types::{Role, TokenResponse, VideoMode};
+use api_types::{Role, TokenResponse};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -339,10 +339,8 @@ pub fn Visit(props: &Props) -> Html {
     };
     let self_view = html! { <StreamVideo stream={(*local).clone()} class="self-view" muted=true label="Your camera" /> };
     let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
-    // Built-in rooms only: see `VideoRoom::share_intake`.
     let questions = &session.config.intake;
-    let offer_intake =
-        role == Role::Patient && props.token.backend == VideoMode::Local && !questions.is_empty();
+    let offer_intake = role == Role::Patient && !questions.is_empty();
     let share_intake = {
         let room = room.clone();
         Callback::from(move |answers| {

@@ -67,11 +67,11 @@ impl VideoRoom {
     }
 
     /// Shares intake answers with the clinicians in the room, now and as
-    /// they join. Built-in rooms only: a Twilio data track reaches every
-    /// participant, guests included, so answers stay in this browser there.
+    /// they join, never with guests.
     pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
-        if let VideoRoom::Local(room) = self {
-            room.share_intake(answers);
+        match self {
+            VideoRoom::Local(room) => room.share_intake(answers),
+            VideoRoom::Twilio(room) => room.share_intake(PeerMessage::Intake { answers }),
         }
     }
 

@@ -7,6 +7,7 @@ use super::{peer_event, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
 use crate::services::{json, script};
 use crate::visit::machine::Input;
+use api_types::Role;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -67,6 +68,12 @@ struct Inner {
     greeted: BTreeSet<String>,
     /// Said after our hello to everyone whose data track arrives.
     on_arrival: Vec<PeerMessage>,
+    /// The patient's intake answers, said only while no guest is here.
+    intake: Option<PeerMessage>,
+    /// Guests in the room now.
+    guests: BTreeSet<String>,
+    /// Clinicians who said hello, so they receive our data track.
+    clinicians: BTreeSet<String>,
     leaving: bool,
 }
 
@@ -96,6 +103,9 @@ impl TwilioRoom {
                 remote_media: HashMap::new(),
                 greeted: BTreeSet::new(),
                 on_arrival: Vec::new(),
+                intake: None,
+                guests: BTreeSet::new(),
+                clinicians: BTreeSet::new(),
                 leaving: false,
             })),
         };
@@ -155,7 +165,7 @@ impl TwilioRoom {
         room.participants().for_each(&mut |participant, _| {
             let participant: Participant = participant.unchecked_into();
             let who = participant.identity();
-            self.input(Input::RemoteJoined(who.clone()));
+            self.arrived(who.clone());
             participant.tracks().for_each(&mut |publication, _| {
                 if let Some(track) = publication.unchecked_into::<Publication>().track() {
                     self.on_track(track, &who, true);
@@ -181,11 +191,17 @@ impl TwilioRoom {
     /// One handler for every event, so there is one closure type to bind.
     fn on_event(&self, event: &str, sender: &str, a: JsValue, b: JsValue, c: JsValue) {
         match event {
-            "participantConnected" => self.input(Input::RemoteJoined(identity(&a))),
+            "participantConnected" => self.arrived(identity(&a)),
             "participantDisconnected" => {
                 let who = identity(&a);
-                self.inner.borrow_mut().remote_media.remove(&who);
+                {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.remote_media.remove(&who);
+                    inner.guests.remove(&who);
+                    inner.clinicians.remove(&who);
+                }
                 self.input(Input::RemoteLeft(who));
+                self.send_intake();
             }
             "participantReconnecting" => self.input(Input::RemoteReconnecting(identity(&a))),
             "participantReconnected" => self.input(Input::RemoteReconnected(identity(&a))),
@@ -239,11 +255,44 @@ impl TwilioRoom {
         {
             self.send_hello();
         }
+        // A clinician's hello means they receive our data track.
+        if matches!(message, PeerMessage::Hello { .. })
+            && Role::from_identity(from) == Some(Role::Provider)
+            && self.inner.borrow_mut().clinicians.insert(from.to_owned())
+        {
+            self.send_intake();
+        }
         if let Some(event) = peer_event(from, message) {
             if matches!(event, RoomEvent::Notice(_)) {
                 self.send(&PeerMessage::NoticeSeen);
             }
             self.emit(event);
+        }
+    }
+
+    fn arrived(&self, who: String) {
+        if Role::from_identity(&who) == Some(Role::Guest) {
+            self.inner.borrow_mut().guests.insert(who.clone());
+        }
+        self.input(Input::RemoteJoined(who));
+    }
+
+    /// Keeps the intake answers and says them to the clinicians here, now
+    /// and whenever one arrives, but never while a guest could read them:
+    /// everyone in a Twilio room receives every data track.
+    pub fn share_intake(&self, message: PeerMessage) {
+        self.inner.borrow_mut().intake = Some(message);
+        self.send_intake();
+    }
+
+    fn send_intake(&self) {
+        let ready = {
+            let inner = self.inner.borrow();
+            let private = inner.guests.is_empty() && !inner.clinicians.is_empty();
+            inner.intake.clone().filter(|_| private)
+        };
+        if let Some(intake) = ready {
+            self.send(&intake);
         }
     }
 
