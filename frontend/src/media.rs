@@ -53,8 +53,6 @@ impl MediaError {
 pub struct DeviceChoice {
     pub camera: Option<String>,
     pub microphone: Option<String>,
-    /// False for audio-only.
-    pub video: bool,
 }
 
 /// One camera, microphone or speaker, as the pre-join check lists it.
@@ -125,11 +123,11 @@ pub async fn devices() -> Devices {
     found
 }
 
-/// Asks for the chosen microphone and (unless audio-only) camera. With no
-/// camera at all, falls back to the microphone alone.
+/// Asks for the chosen microphone and camera. With no camera at all, falls
+/// back to the microphone alone (audio-only joins drop the camera later).
 pub async fn local_stream(choice: &DeviceChoice) -> Result<MediaStream, MediaError> {
-    match request(&choice.microphone, choice.video.then_some(&choice.camera)).await {
-        Err(MediaError::NoDevice) if choice.video => request(&choice.microphone, None).await,
+    match request(&choice.microphone, Some(&choice.camera)).await {
+        Err(MediaError::NoDevice) => request(&choice.microphone, None).await,
         outcome => outcome,
     }
 }

@@ -139,10 +139,7 @@ pub fn Visit(props: &Props) -> Html {
     let room = use_mut_ref(|| None::<VideoRoom>);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
-    let choice = use_state(|| DeviceChoice {
-        video: true,
-        ..DeviceChoice::default()
-    });
+    let choice = use_state(DeviceChoice::default);
     let devices = use_state(Devices::default);
     let speaker = use_state(|| None::<String>);
     let join_with = use_state(|| JoinWith::CameraAndMicrophone);
