@@ -71,7 +71,7 @@ impl VideoRoom {
     pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
         match self {
             VideoRoom::Local(room) => room.share_intake(answers),
-            VideoRoom::Twilio(room) => room.share_intake(PeerMessage::Intake { answers }),
+            VideoRoom::Twilio(room) => room.share_intake(answers),
         }
     }
 

@@ -3,7 +3,7 @@
 //! futures, its events become [`RoomEvent`]s, its error codes [`TwilioError`].
 
 use super::twilio_error::TwilioError;
-use super::{peer_event, PeerMessage, RoomEvent};
+use super::{peer_event, IntakeAnswer, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
 use crate::services::{json, script};
 use crate::visit::machine::Input;
@@ -249,18 +249,17 @@ impl TwilioRoom {
         let Ok(message) = json::from_str::<PeerMessage>(&text) else {
             return;
         };
-        // Answer a first hello: they may have subscribed to us after our last one.
-        if matches!(message, PeerMessage::Hello { .. })
-            && self.inner.borrow_mut().greeted.insert(from.to_owned())
-        {
-            self.send_hello();
-        }
-        // A clinician's hello means they receive our data track.
-        if matches!(message, PeerMessage::Hello { .. })
-            && Role::from_identity(from) == Some(Role::Provider)
-            && self.inner.borrow_mut().clinicians.insert(from.to_owned())
-        {
-            self.send_intake();
+        if matches!(message, PeerMessage::Hello { .. }) {
+            // Answer a first hello: they may have subscribed to us after our last one.
+            if self.inner.borrow_mut().greeted.insert(from.to_owned()) {
+                self.send_hello();
+            }
+            // A clinician's hello means they receive our data track.
+            if Role::from_identity(from) == Some(Role::Provider)
+                && self.inner.borrow_mut().clinicians.insert(from.to_owned())
+            {
+                self.send_intake();
+            }
         }
         if let Some(event) = peer_event(from, message) {
             if matches!(event, RoomEvent::Notice(_)) {
@@ -280,8 +279,8 @@ impl TwilioRoom {
     /// Keeps the intake answers and says them to the clinicians here, now
     /// and whenever one arrives, but never while a guest could read them:
     /// everyone in a Twilio room receives every data track.
-    pub fn share_intake(&self, message: PeerMessage) {
-        self.inner.borrow_mut().intake = Some(message);
+    pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
+        self.inner.borrow_mut().intake = Some(PeerMessage::Intake { answers });
         self.send_intake();
     }
 

@@ -133,6 +133,15 @@ fn twilio_app(stand_in: &StandIn) -> TestApp {
     )
 }
 
+/// A Twilio-mode service talking to a fresh stand-in, and the first
+/// clinician's session token.
+async fn signed_in() -> (StandIn, TestApp, String) {
+    let stand_in = StandIn::start();
+    let app = twilio_app(&stand_in);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    (stand_in, app, session)
+}
+
 fn basic_auth() -> String {
     format!(
         "Basic {}",
@@ -151,9 +160,7 @@ async fn statuses(app: &TestApp, session: &str, ids: &[&str]) -> reqwest::Respon
 
 #[tokio::test]
 async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() {
-    let stand_in = StandIn::start();
-    let app = twilio_app(&stand_in);
-    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let (stand_in, app, session) = signed_in().await;
     let (waiting, in_call, empty) = (
         app.create_visit(&session).await.visit_id,
         app.create_visit(&session).await.visit_id,
@@ -224,9 +231,7 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
 
 #[tokio::test]
 async fn ending_a_visit_completes_its_twilio_room() {
-    let stand_in = StandIn::start();
-    let app = twilio_app(&stand_in);
-    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let (stand_in, app, session) = signed_in().await;
     let visit = app.create_visit(&session).await.visit_id;
     *stand_in.rooms.lock().unwrap() = vec![(visit.clone(), "RM9".into(), vec![])];
 
@@ -264,9 +269,7 @@ async fn ending_a_visit_completes_its_twilio_room() {
 
 #[tokio::test]
 async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
-    let stand_in = StandIn::start();
-    let app = twilio_app(&stand_in);
-    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let (stand_in, app, session) = signed_in().await;
     let visit = app.create_visit(&session).await.visit_id;
     let end = json!({ "visit_id": visit });
 
@@ -326,9 +329,7 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
 
 #[tokio::test]
 async fn running_late_texts_the_patient_through_the_messaging_api() {
-    let stand_in = StandIn::start();
-    let app = twilio_app(&stand_in);
-    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let (stand_in, app, session) = signed_in().await;
     let visit = app.create_visit(&session).await.visit_id;
     let late =
         |phone: &str| json!({ "visit_id": visit, "minutes": 10, "note": "Sorry!", "phone": phone });
