@@ -344,8 +344,9 @@ pub enum SmsOutcome {
 pub struct RunningLateResponse {
     /// A waiting patient's browser showed it and said so.
     pub delivered: bool,
-    /// Twilio mode: the service cannot enter the room, so the dashboard
-    /// delivers the notice itself through a `notice` token.
+    /// Twilio mode, with a patient waiting: the service cannot enter the
+    /// room, so the dashboard delivers the notice itself through a `notice`
+    /// token. False while nobody waits, so no empty room is created.
     #[serde(default)]
     pub deliver_from_dashboard: bool,
     /// `None` when no phone number was given.

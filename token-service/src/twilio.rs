@@ -1,5 +1,4 @@
-//! Twilio Video access tokens, in the format `../shared/twilio-facts.md`
-//! records: HS256 with the API key secret, `cty` = `twilio-fpa;v=1`, and a
+//! Twilio Video access tokens, in the format `docs/twilio.md` records: HS256 with the API key secret, `cty` = `twilio-fpa;v=1`, and a
 //! video grant that always names the room.
 
 use crate::settings::{TwilioCredentials, MAX_TTL_SECONDS};

@@ -16,8 +16,6 @@ pub const CACHE_FOR: Duration = Duration::from_secs(2);
 /// Bounded waits: a slow Twilio must not hold dashboard requests open.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
-/// Pages of in-progress rooms followed at most (100 rooms a page).
-const MAX_PAGES: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RestError {
@@ -25,14 +23,21 @@ pub enum RestError {
     Unreachable(#[from] reqwest::Error),
     #[error("Twilio answered {0}")]
     Status(reqwest::StatusCode),
+    /// A `next_page_url` off Twilio's API, or one seen before: never
+    /// followed, so our credentials go nowhere else and no loop runs on.
+    #[error("Twilio's next page was not one to follow")]
+    BadPage,
 }
 
 /// Who is in a room: each participant's role and when they connected.
 pub type Members = Vec<(Role, u64)>;
 
+/// One page of a Twilio list: its items are under `rooms` or
+/// `participants`, and `meta.next_page_url` names the next page, if any.
 #[derive(Deserialize)]
-struct RoomPage {
-    rooms: Vec<RoomEntry>,
+struct Page<T> {
+    #[serde(alias = "rooms", alias = "participants")]
+    items: Vec<T>,
     meta: PageMeta,
 }
 
@@ -40,11 +45,6 @@ struct RoomPage {
 struct RoomEntry {
     sid: String,
     unique_name: String,
-}
-
-#[derive(Deserialize)]
-struct ParticipantPage {
-    participants: Vec<ParticipantEntry>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +139,26 @@ impl TwilioRest {
         }
     }
 
+    /// Every item of a list, following `next_page_url` to the end.
+    async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        first: String,
+    ) -> Result<Vec<T>, RestError> {
+        let ours = format!("{}/", self.video_api);
+        let mut followed = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        let mut next = Some(first);
+        while let Some(url) = next.take() {
+            if !url.starts_with(&ours) || !followed.insert(url.clone()) {
+                return Err(RestError::BadPage);
+            }
+            let page: Page<T> = self.get(&url).await?;
+            items.extend(page.items);
+            next = page.meta.next_page_url;
+        }
+        Ok(items)
+    }
+
     /// In-progress rooms by unique name; `use_cache` false asks Twilio now.
     async fn in_progress(
         &self,
@@ -150,18 +170,17 @@ impl TwilioRest {
                 return Ok(rooms);
             }
         }
-        let mut rooms = HashMap::new();
-        let mut url = Some(format!(
+        let first = format!(
             "{}/v1/Rooms?Status=in-progress&PageSize=100",
             self.video_api
-        ));
-        for _ in 0..MAX_PAGES {
-            let Some(next) = url.take() else { break };
-            let page: RoomPage = self.get(&next).await?;
-            rooms.extend(page.rooms.into_iter().map(|r| (r.unique_name, r.sid)));
-            url = page.meta.next_page_url;
-        }
-        let rooms = Arc::new(rooms);
+        );
+        let rooms: Vec<RoomEntry> = self.all_pages(first).await?;
+        let rooms = Arc::new(
+            rooms
+                .into_iter()
+                .map(|r| (r.unique_name, r.sid))
+                .collect::<HashMap<_, _>>(),
+        );
         *self.rooms.lock().expect("cache lock") = Some(Cached {
             at: Instant::now(),
             value: rooms.clone(),
@@ -174,14 +193,18 @@ impl TwilioRest {
         if let Some(members) = cached {
             return Ok(members);
         }
-        let url = format!(
-            "{}/v1/Rooms/{room_sid}/Participants?Status=connected&PageSize=50",
-            self.video_api
-        );
-        let page: ParticipantPage = self.get(&url).await?;
-        let members: Members = page
-            .participants
+        // A reconnecting participant is still in the room: list both states.
+        let list = |status: &str| {
+            self.all_pages::<ParticipantEntry>(format!(
+                "{}/v1/Rooms/{room_sid}/Participants?Status={status}&PageSize=50",
+                self.video_api
+            ))
+        };
+        let (connected, reconnecting) =
+            futures_util::future::join(list("connected"), list("reconnecting")).await;
+        let members: Members = connected?
             .into_iter()
+            .chain(reconnecting?)
             .filter_map(|p| {
                 let role = Role::from_identity(&p.identity)?;
                 let since = p.start_time.as_deref().and_then(parse_utc).unwrap_or(0);
@@ -202,6 +225,15 @@ impl TwilioRest {
                 value: members,
             },
         );
+    }
+
+    /// Whether a patient is in the named room now.
+    pub async fn patient_waiting(&self, room_name: &str) -> Result<bool, RestError> {
+        let members = self.presence(&[room_name.to_owned()]).await?;
+        Ok(members
+            .iter()
+            .flatten()
+            .any(|(role, _)| *role == Role::Patient))
     }
 
     /// Members of each named room, in order (empty when not in progress).

@@ -322,6 +322,15 @@ pub async fn running_late(
         Some(signalling) => signalling.notify_patient(&room, &text, NOTICE_WAIT).await,
         None => false,
     };
+    // Twilio: the dashboard's notice participant would create the room if
+    // it joined an empty one, so it joins only while a patient waits.
+    let deliver_from_dashboard = match (&state.signalling, &state.twilio_rest) {
+        (None, Some(twilio)) => twilio.patient_waiting(&room).await.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "Twilio presence for a notice failed");
+            false
+        }),
+        _ => false,
+    };
     let sms = match (phone, &state.twilio_rest, state.sms_from()) {
         (None, _, _) => None,
         (Some(to), Some(twilio), Some(from)) => {
@@ -337,7 +346,7 @@ pub async fn running_late(
     };
     Ok(HttpResponse::Ok().json(RunningLateResponse {
         delivered,
-        deliver_from_dashboard: state.signalling.is_none(),
+        deliver_from_dashboard,
         sms,
     }))
 }

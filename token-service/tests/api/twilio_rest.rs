@@ -17,7 +17,12 @@ enum Behaviour {
     Answer,
     Fail,
     Hang,
+    /// The rooms list names a next page on another host.
+    ForeignNextPage,
 }
+
+/// Rooms a page: small, so every test's list spans pages as Twilio's can.
+const ROOMS_A_PAGE: usize = 2;
 
 #[derive(Debug, Clone)]
 struct Seen {
@@ -27,8 +32,13 @@ struct Seen {
     body: String,
 }
 
-/// A room: (unique name, room SID, participants as (identity, start_time)).
-type StandInRoom = (String, String, Vec<(String, String)>);
+/// A room: (unique name, room SID, participants as (identity, start_time,
+/// status)).
+type StandInRoom = (String, String, Vec<(String, String, String)>);
+
+fn person(identity: &str, start: &str, status: &str) -> (String, String, String) {
+    (identity.into(), start.into(), status.into())
+}
 
 #[derive(Clone)]
 struct StandIn {
@@ -89,22 +99,50 @@ async fn answer(request: HttpRequest, body: String, state: web::Data<StandIn>) -
     match behaviour {
         Behaviour::Fail => return HttpResponse::InternalServerError().json(json!({"code": 20500})),
         Behaviour::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
-        Behaviour::Answer => {}
+        Behaviour::Answer | Behaviour::ForeignNextPage => {}
     }
     let rooms = state.rooms.lock().unwrap().clone();
     let path = request.uri().path();
+    let query = |name: &str| {
+        request
+            .uri()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_owned())
+    };
     if path == "/v1/Rooms" {
+        let page: usize = query("Page").and_then(|p| p.parse().ok()).unwrap_or(0);
         let list: Vec<Value> = rooms
             .iter()
+            .skip(page * ROOMS_A_PAGE)
+            .take(ROOMS_A_PAGE)
             .map(|(name, sid, _)| json!({"sid": sid, "unique_name": name, "status": "in-progress"}))
             .collect();
-        return HttpResponse::Ok().json(json!({"rooms": list, "meta": {"next_page_url": null}}));
+        let more = rooms.len() > (page + 1) * ROOMS_A_PAGE;
+        let host = if behaviour == Behaviour::ForeignNextPage {
+            "http://127.0.0.2:9".to_owned()
+        } else {
+            format!("http://{}", request.connection_info().host())
+        };
+        let next = more.then(|| {
+            format!(
+                "{host}/v1/Rooms?Status=in-progress&PageSize={ROOMS_A_PAGE}&Page={}",
+                page + 1
+            )
+        });
+        return HttpResponse::Ok().json(json!({"rooms": list, "meta": {"next_page_url": next}}));
     }
     for (_, sid, people) in &rooms {
         if path == format!("/v1/Rooms/{sid}/Participants") {
+            // As Twilio: only the participants in the state asked for.
+            let wanted = query("Status").unwrap_or_else(|| "connected".into());
             let list: Vec<Value> = people
                 .iter()
-                .map(|(identity, start)| json!({"identity": identity, "status": "connected", "start_time": start}))
+                .filter(|(_, _, status)| *status == wanted)
+                .map(|(identity, start, status)| json!({"identity": identity, "status": status, "start_time": start}))
                 .collect();
             return HttpResponse::Ok()
                 .json(json!({"participants": list, "meta": {"next_page_url": null}}));
@@ -171,16 +209,16 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
             waiting.clone(),
             "RM1".into(),
             vec![
-                ("guest.g".into(), "2026-11-28T09:00:00Z".into()),
-                ("patient.p".into(), "2026-11-28T09:30:15Z".into()),
+                person("guest.g", "2026-11-28T09:00:00Z", "connected"),
+                person("patient.p", "2026-11-28T09:30:15Z", "connected"),
             ],
         ),
         (
             in_call.clone(),
             "RM2".into(),
             vec![
-                ("patient.q".into(), "2026-11-28T09:10:00Z".into()),
-                ("provider.c-one".into(), "2026-11-28T09:12:00Z".into()),
+                person("patient.q", "2026-11-28T09:10:00Z", "connected"),
+                person("provider.c-one", "2026-11-28T09:12:00Z", "connected"),
             ],
         ),
         ("another-clinic-room".into(), "RM3".into(), vec![]),
@@ -203,12 +241,14 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
     assert_eq!(paths[0], "/v1/Rooms?Status=in-progress&PageSize=100");
     assert_eq!(
         seen.len(),
-        3,
-        "one list, then participants of our two rooms: {paths:?}"
+        6,
+        "two pages of rooms, then both states' participants of our two rooms: {paths:?}"
     );
     for room in ["RM1", "RM2"] {
-        let wanted = format!("/v1/Rooms/{room}/Participants?Status=connected&PageSize=50");
-        assert!(paths.contains(&wanted.as_str()), "{paths:?}");
+        for status in ["connected", "reconnecting"] {
+            let wanted = format!("/v1/Rooms/{room}/Participants?Status={status}&PageSize=50");
+            assert!(paths.contains(&wanted.as_str()), "{paths:?}");
+        }
     }
     assert!(seen
         .iter()
@@ -217,7 +257,7 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
     // Within the cache window, a second dashboard poll costs Twilio nothing.
     let again = statuses(&app, &session, &[&waiting, &in_call, &empty]).await;
     assert_eq!(again.status(), 200);
-    assert_eq!(stand_in.seen().len(), 3);
+    assert_eq!(stand_in.seen().len(), 6);
 
     // Another clinician learns nothing about these visits.
     let other = app.sign_in(CLINICIAN_TWO).await.token;
@@ -227,6 +267,54 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
         "not_your_visit",
     )
     .await;
+}
+
+/// `count` other clinics' rooms, listed before ours.
+fn other_rooms(count: usize) -> Vec<StandInRoom> {
+    (0..count)
+        .map(|i| (format!("other-{i}"), format!("RMX{i}"), vec![]))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reconnecting_patient_still_waits_and_every_page_of_rooms_is_read() {
+    let (stand_in, app, session) = signed_in().await;
+    let visit = app.create_visit(&session).await.visit_id;
+    // Past the ten pages an earlier version stopped at.
+    let mut rooms = other_rooms(21);
+    rooms.push((
+        visit.clone(),
+        "RM7".into(),
+        vec![person("patient.p", "2026-11-28T09:30:15Z", "reconnecting")],
+    ));
+    *stand_in.rooms.lock().unwrap() = rooms;
+
+    let body: Value = statuses(&app, &session, &[&visit])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["visits"][0]["presence"], "patient_waiting", "{body}");
+    let room_pages = stand_in
+        .seen()
+        .iter()
+        .filter(|s| s.path_and_query.starts_with("/v1/Rooms?"))
+        .count();
+    assert_eq!(room_pages, 11, "22 rooms, two a page");
+
+    // A next page on another host is never followed with our credentials.
+    stand_in.set(Behaviour::ForeignNextPage);
+    tokio::time::sleep(twilio_cache()).await;
+    assert_error(
+        statuses(&app, &session, &[&visit]).await,
+        503,
+        "status_unavailable",
+    )
+    .await;
+}
+
+fn twilio_cache() -> Duration {
+    token_service::twilio_rest::CACHE_FOR + Duration::from_millis(100)
 }
 
 #[tokio::test]
@@ -358,7 +446,8 @@ async fn running_late_texts_the_patient_through_the_messaging_api() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(
         body,
-        json!({"delivered": false, "deliver_from_dashboard": true, "sms": "sent"})
+        json!({"delivered": false, "deliver_from_dashboard": false, "sms": "sent"}),
+        "nobody waits: the dashboard must not create the room"
     );
     let seen = stand_in.seen();
     let sms = seen.last().unwrap();
@@ -385,4 +474,36 @@ async fn running_late_texts_the_patient_through_the_messaging_api() {
         .await;
     let body: Value = failed.json().await.unwrap();
     assert_eq!(body["sms"], "failed");
+}
+
+#[tokio::test]
+async fn running_late_goes_into_the_room_only_while_a_patient_waits() {
+    let (stand_in, app, session) = signed_in().await;
+    let visit = app.create_visit(&session).await.visit_id;
+    let deliver = || async {
+        let late = json!({ "visit_id": visit, "minutes": 5 });
+        let response = app
+            .post("/api/visits/running-late", &late, Some(&session))
+            .await;
+        let body: Value = response.json().await.unwrap();
+        body["deliver_from_dashboard"].clone()
+    };
+
+    assert_eq!(deliver().await, false, "no room, nobody waiting");
+
+    *stand_in.rooms.lock().unwrap() = vec![(
+        visit.clone(),
+        "RM5".into(),
+        vec![person("guest.g", "2026-11-28T09:00:00Z", "connected")],
+    )];
+    tokio::time::sleep(twilio_cache()).await;
+    assert_eq!(deliver().await, false, "only a guest waits");
+
+    stand_in.rooms.lock().unwrap()[0].2.push(person(
+        "patient.p",
+        "2026-11-28T09:01:00Z",
+        "connected",
+    ));
+    tokio::time::sleep(twilio_cache()).await;
+    assert_eq!(deliver().await, true);
 }
