@@ -22,7 +22,8 @@ const CHROMIUM_FLAGS: [&str; 12] = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--use-fake-device-for-media-stream",
+    // Two fake cameras, so a test can change device mid-call.
+    "--use-fake-device-for-media-stream=device-count=2",
     "--use-fake-ui-for-media-stream",
     "--window-size=1024,768",
     // A reload that rejoins a call plays the remote audio without a new click.
@@ -195,6 +196,20 @@ impl Browser {
         Err(format!("not true within {timeout:?}: {condition}"))
     }
 
+    /// Runs `script` at the start of every page this browser opens from
+    /// now on, before the page's own scripts (DevTools'
+    /// `Page.addScriptToEvaluateOnNewDocument`, through chromedriver).
+    pub async fn on_every_page(&self, script: &str) -> TestResult {
+        self.client
+            .issue_cmd(DevTools {
+                command: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": script }),
+            })
+            .await
+            .map(drop)
+            .map_err(|err| format!("cannot add a start-up script: {err}"))
+    }
+
     /// Kills this browser without letting the page say goodbye, as a crash would.
     pub fn kill_chromium(&self) {
         let _ = std::process::Command::new("pkill")
@@ -300,5 +315,30 @@ impl WebDriverCompatibleCommand for BrowserLog {
             http::Method::POST,
             Some(json!({"type": "browser"}).to_string()),
         )
+    }
+}
+
+/// chromedriver's passthrough to a DevTools protocol command.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -1,19 +1,28 @@
 //! The servers a browser test talks to, each on a free loopback port.
 
 use actix_files::Files;
-use actix_web::{App, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use token_service::{settings::Settings, startup::Application};
 
 /// A plain static file server: files as they are, 404 otherwise, no rewrite
 /// rules. What a clinic's static host does, so the SPA must work on it.
 pub fn serve_static(dir: &Path) -> String {
     let dir = dir.to_path_buf();
-    let server =
-        HttpServer::new(move || App::new().service(Files::new("/", &dir).index_file("index.html")))
-            .workers(1)
-            .bind(("127.0.0.1", 0))
-            .expect("bind a free port");
+    serve(move |app| {
+        app.service(Files::new("/", &dir).index_file("index.html"));
+    })
+}
+
+/// A one-worker server on a free loopback port, set up by `configure`;
+/// returns its base URL.
+fn serve(configure: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static) -> String {
+    let server = HttpServer::new(move || App::new().configure(configure.clone()))
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .expect("bind a free port");
     let url = format!("http://127.0.0.1:{}", server.addrs()[0].port());
     tokio::spawn(server.run());
     url
@@ -24,7 +33,55 @@ pub struct Service {
     pub port: u16,
     /// The demo clinician's password (built-in mode makes one at start-up).
     pub demo_password: String,
+    /// Twilio mode: who Twilio's REST API says is in which room.
+    pub twilio_rooms: TwilioRooms,
     handle: actix_web::dev::ServerHandle,
+}
+
+/// Rooms as a local stand-in for Twilio's REST API reports them: each
+/// named room is in progress with a patient waiting; no other room exists.
+#[derive(Clone, Default)]
+pub struct TwilioRooms(Arc<Mutex<Vec<String>>>);
+
+impl TwilioRooms {
+    /// A patient waits in this visit's room from now on.
+    pub fn patient_waits_in(&self, visit_id: &str) {
+        let room = token_service::ids::room_name(visit_id);
+        self.0.lock().expect("rooms lock").push(room);
+    }
+
+    /// Serves the two reads presence uses; returns its base URL.
+    fn serve(&self) -> String {
+        let rooms = self.clone();
+        serve(move |app| {
+            app.app_data(web::Data::new(rooms.clone()))
+                .default_service(web::to(answer_twilio_rest));
+        })
+    }
+}
+
+async fn answer_twilio_rest(request: HttpRequest, rooms: web::Data<TwilioRooms>) -> HttpResponse {
+    let rooms = rooms.0.lock().expect("rooms lock").clone();
+    let path = request.uri().path();
+    if path == "/v1/Rooms" {
+        let list: Vec<_> = rooms
+            .iter()
+            .enumerate()
+            .map(|(i, name)| json!({ "sid": format!("RM{i}"), "unique_name": name }))
+            .collect();
+        return HttpResponse::Ok()
+            .json(json!({ "rooms": list, "meta": { "next_page_url": null } }));
+    }
+    let connected = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .contains("Status=connected");
+    let patients: Vec<_> = connected
+        .then(|| json!({ "identity": "patient.p", "start_time": "2026-11-28T09:00:00Z" }))
+        .into_iter()
+        .collect();
+    HttpResponse::Ok().json(json!({ "participants": patients, "meta": { "next_page_url": null } }))
 }
 
 /// Fixed keys, so sessions and invites outlive a restart of the service.
@@ -41,7 +98,8 @@ pub fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
 const TWILIO_MODE_PASSWORD: &str = "stand-in-clinic-password";
 
 /// The real token service in Twilio mode, with made-up credentials of the
-/// right shape: tokens are minted locally, so nothing reaches Twilio. Its
+/// right shape: tokens are minted locally, and its REST calls go to a local
+/// stand-in (`Service::twilio_rooms`), so nothing reaches Twilio. Its
 /// clinician signs in as `demo` with `Service::demo_password`.
 pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
     let port = crate::free_port();
@@ -53,15 +111,21 @@ pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
     )
     .expect("write the clinicians file");
     let origin = format!("http://127.0.0.1:{port}");
+    let twilio_rooms = TwilioRooms::default();
+    let rest = twilio_rooms.serve();
     let twilio = move |name: &str| match name {
         "TWILIO_ACCOUNT_SID" => Some(format!("AC{}", "a".repeat(32))),
         "TWILIO_API_KEY" => Some(format!("SK{}", "b".repeat(32))),
         "TWILIO_API_SECRET" => Some("stand-in-api-key-secret".to_owned()),
         "ALLOWED_ORIGINS" => Some(origin.clone()),
         "CLINICIANS_FILE" => Some(accounts.display().to_string()),
+        "TWILIO_VIDEO_API_URL" => Some(rest.clone()),
         _ => None,
     };
-    start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
+    Service {
+        twilio_rooms,
+        ..start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
+    }
 }
 
 fn start(
@@ -92,6 +156,7 @@ fn start(
         url: format!("http://127.0.0.1:{port}"),
         port,
         demo_password,
+        twilio_rooms: TwilioRooms::default(),
         handle,
     }
 }

@@ -49,8 +49,10 @@ async fn a_visit_from_waiting_room_to_call_and_back() {
         clinician.click("button.leave").await?;
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
         patient.wait_for_text(".stepped-out", "stepped out").await?;
-        let visit_page = clinician.eval("return location.href").await?;
-        join(clinician, visit_page.as_str().unwrap_or_default()).await?;
+        // Leaving is not a dead end: the clinician rejoins from the end screen.
+        clinician.wait_for_text("[data-view=ended] a.back", "Back to your visits").await?;
+        clinician.click("[data-view=ended] button.rejoin").await?;
+        press_join(clinician).await?;
         patient.wait_until(IN_CALL, SHORT).await?;
         sees_and_hears_remote(patient).await?;
 
@@ -73,6 +75,11 @@ async fn a_visit_from_waiting_room_to_call_and_back() {
         second_tab
             .wait_until("window.hearthTracks.length === 2 && window.hearthTracks.every(t => t.readyState === 'ended')", SHORT)
             .await?;
+
+        // A patient who left may come back while the link is valid.
+        second_tab.click("[data-view=ended] button.rejoin").await?;
+        press_join(second_tab).await?;
+        second_tab.wait_until(IN_CALL, SHORT).await?;
         Ok(())
     })
     .await;

@@ -87,6 +87,9 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
             person
                 .wait_for_text("[data-view=ended]", "Your clinician ended the visit")
                 .await?;
+            // The visit is over: nothing offers to rejoin it.
+            let rejoin = person.eval("return document.querySelector('button.rejoin')").await?;
+            assert!(rejoin.is_null(), "an ended visit offers Rejoin");
         }
         status_is(clinician, "Ended").await?;
 

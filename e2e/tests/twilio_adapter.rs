@@ -6,6 +6,7 @@
 
 use e2e::browser::{with_browser, Browser, TestResult};
 use e2e::dist_dir;
+use e2e::far_end::{no_clone_left_live, record_local_media};
 use e2e::flows::{
     clinician_creates_visit, fits_a_phone, no_serious_accessibility_problems, playing, IN_CALL,
     PATIENT_WAITING, SHORT,
@@ -35,21 +36,49 @@ async fn enter_waiting_room(b: &Browser, link: &str) -> TestResult {
     b.wait_until(PATIENT_WAITING, SHORT).await
 }
 
-/// The stand-in's room has no listener of ours left and our camera and
-/// microphone are stopped.
+/// The stand-in's room has no listener of ours left, and every camera and
+/// microphone track the page captured, and every copy of one, has ended.
+/// Needs `record_local_media` before the page opened.
 async fn everything_released(b: &Browser) -> TestResult {
     b.wait_until(
-        "standIn.listenerCount() === 0 && standIn.localTracks().filter(t => t.kind !== 'data')
-            .every(t => t.mediaStreamTrack.readyState === 'ended')",
+        "standIn.listenerCount() === 0
+            && window.hearthCaptured.length > 0
+            && window.hearthCaptured.every(t => t.readyState === 'ended')",
+        SHORT,
+    )
+    .await?;
+    no_clone_left_live(b).await
+}
+
+const MUTE: &str = ".controls button:nth-child(1)";
+const CAMERA: &str = ".controls button:nth-child(2)";
+
+/// What the SDK publishes for our `kind` track is enabled (or not), and the
+/// SDK said so with its own event.
+async fn published_enabled(b: &Browser, kind: &str, enabled: bool) -> TestResult {
+    let event = if enabled { "enabled" } else { "disabled" };
+    b.wait_until(
+        &format!(
+            "standIn.published('{kind}').enabled === {enabled}
+                && standIn.trackEvents[standIn.trackEvents.length - 1] === '{kind}:{event}'"
+        ),
         SHORT,
     )
     .await
+    .map_err(|e| format!("the published {kind} track: {e}"))
+}
+
+/// What `identity` received from us, parsed, includes a message for which
+/// `test` (a JS expression of `m`) holds.
+fn received(identity: &str, test: &str) -> String {
+    format!("standIn.received('{identity}').some(m => {test})")
 }
 
 #[tokio::test]
 async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
     let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("visit")));
     with_browser("twilio_visit", async |b| {
+        record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;
         b.wait_until(JOIN_READY, SHORT).await?;
@@ -79,7 +108,7 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         b.eval("standIn.say('notice.n1', JSON.stringify({ notice: { text: 'Running about 10 minutes late.' } }))")
             .await?;
         b.wait_for_text(".notice", "Running about 10 minutes late.").await?;
-        b.wait_until("standIn.sent.includes('\"notice_seen\"')", SHORT).await?;
+        b.wait_until(&received("notice.n1", "m === 'notice_seen'"), SHORT).await?;
         b.eval("standIn.leave('notice.n1')").await?;
         b.wait_until(PATIENT_WAITING, SHORT).await?;
 
@@ -102,14 +131,10 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
             .await?;
         b.wait_until(&playing("[data-role=provider] video"), SHORT)
             .await?;
-        let intake_sent =
-            "standIn.sent.some(m => JSON.parse(m).intake?.answers[0].answer === 'Knee pain')";
+        let intake_sent = received(CLINICIAN, "m.intake?.answers[0].answer === 'Knee pain'");
         assert_eq!(b.eval(&format!("return {intake_sent}")).await?, false, "a guest is here");
-        b.wait_until(
-            "standIn.sent.some(m => JSON.parse(m).hello?.name === 'Pat Example')",
-            SHORT,
-        )
-        .await?;
+        b.wait_until(&received(CLINICIAN, "m.hello?.name === 'Pat Example'"), SHORT)
+            .await?;
 
         // Reconnecting shows a banner and keeps the call, either side.
         b.eval(&format!("standIn.participantReconnecting('{CLINICIAN}')"))
@@ -133,14 +158,15 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         )
         .await?;
 
-        // Mute and camera reach the published tracks.
-        b.click("button[aria-pressed]").await?;
-        b.wait_for_text(".controls", "Unmute").await?;
-        b.wait_until(
-            "standIn.localTracks().find(t => t.kind === 'audio').isEnabled === false",
-            SHORT,
-        )
-        .await?;
+        // Mute and Camera off reach what the SDK publishes, through the SDK.
+        b.click(MUTE).await?;
+        published_enabled(b, "audio", false).await?;
+        b.click(MUTE).await?;
+        published_enabled(b, "audio", true).await?;
+        b.click(CAMERA).await?;
+        published_enabled(b, "video", false).await?;
+        b.click(CAMERA).await?;
+        published_enabled(b, "video", true).await?;
 
         // The clinician steps out and comes back.
         b.eval(&format!("standIn.leave('{CLINICIAN}')")).await?;
@@ -152,7 +178,7 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
 
         // Once the guest has gone, the clinician gets the answers.
         b.eval("standIn.leave('guest.g1')").await?;
-        b.wait_until(intake_sent, SHORT).await?;
+        b.wait_until(&intake_sent, SHORT).await?;
 
         // Opening the visit elsewhere (53205) ends this tab, plainly.
         b.eval("standIn.drop(53205)").await?;
@@ -165,9 +191,70 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
 }
 
 #[tokio::test]
+async fn a_clinician_reloading_keeps_the_call_and_every_hello_arrives() {
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("rejoin")));
+    with_browser("twilio_rejoin", async |b| {
+        let link = patient_link(b, &service).await?;
+        b.open_fresh(&link).await?;
+        b.wait_until(JOIN_READY, SHORT).await?;
+
+        // The clinician is already in the room; our microphone is refused.
+        b.eval(&format!(
+            "standIn.present = [{{ identity: '{CLINICIAN}', name: 'Dr Stand-in' }}];
+             standIn.failNextPublication = 'audio';"
+        ))
+        .await?;
+        b.fill("#display-name", "Pat Example").await?;
+        b.click("button.join").await?;
+        b.wait_until(IN_CALL, SHORT).await?;
+        b.wait_for_text("[data-role=provider] figcaption", "Dr Stand-in")
+            .await?;
+        b.wait_until(&playing("[data-role=provider] video"), SHORT)
+            .await?;
+        b.wait_for_text(".media-failed", "could not be sent")
+            .await?;
+        let hello = received(CLINICIAN, "m.hello?.name === 'Pat Example'");
+        b.wait_until(&hello, SHORT).await?;
+
+        // The clinician reloads: a new connection with the same identity,
+        // arriving before or after the old one leaves. Each new connection
+        // says hello before it has subscribed to us, so ours must follow.
+        for order in ["connect-first", "disconnect-first"] {
+            b.eval(&format!(
+                "standIn.rejoin('{CLINICIAN}', 'Dr Stand-in', '{order}')"
+            ))
+            .await?;
+            b.wait_until(IN_CALL, SHORT)
+                .await
+                .map_err(|e| format!("{order}: {e}"))?;
+            b.wait_until(&playing("[data-role=provider] video"), SHORT)
+                .await?;
+            b.wait_until(&hello, SHORT)
+                .await
+                .map_err(|e| format!("{order}: our name never reached the new connection: {e}"))?;
+            let stepped_out = b
+                .eval("return document.querySelector('.stepped-out')")
+                .await?;
+            assert!(
+                stepped_out.is_null(),
+                "{order}: told the clinician stepped out"
+            );
+        }
+
+        // A camera that cannot be received is said plainly.
+        b.eval("standIn.join('guest.g1', 'Ana', { failing: ['video'] })")
+            .await?;
+        b.wait_for_text(".media-failed", "couldn't receive").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn leaving_or_being_dropped_releases_everything_and_says_why() {
     let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("endings")));
     with_browser("twilio_endings", async |b| {
+        record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
 
         enter_waiting_room(b, &link).await?;
@@ -198,6 +285,7 @@ async fn leaving_or_being_dropped_releases_everything_and_says_why() {
 async fn a_failed_connect_explains_and_join_works_again() {
     let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("connect-fails")));
     with_browser("twilio_connect_fails", async |b| {
+        record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;
         b.wait_until(JOIN_READY, SHORT).await?;
@@ -205,6 +293,10 @@ async fn a_failed_connect_explains_and_join_works_again() {
         b.click("button.join").await?;
         b.wait_for_text(".join-error", "can't reach the video service").await?;
         b.wait_until(JOIN_READY, SHORT).await?;
+        // The copies the SDK made to publish are stopped; the preview goes on.
+        no_clone_left_live(b).await?;
+        b.wait_until("window.hearthCaptured.every(t => t.readyState === 'live')", SHORT)
+            .await?;
 
         // Trying again works; this time audio-only: no camera track is sent.
         b.click("#audio-only").await?;
@@ -243,11 +335,8 @@ async fn screens_are_accessible_and_fit_a_phone() {
         b.click("#camera-off").await?;
         b.click("button.join").await?;
         b.wait_until(PATIENT_WAITING, SHORT).await?;
-        b.wait_until(
-            "standIn.localTracks().find(t => t.kind === 'video').mediaStreamTrack.enabled === false",
-            SHORT,
-        )
-        .await?;
+        b.wait_until("standIn.published('video').enabled === false", SHORT)
+            .await?;
         no_serious_accessibility_problems(b, "waiting room").await?;
         fits_a_phone(b, "waiting room").await?;
 
@@ -263,7 +352,10 @@ async fn screens_are_accessible_and_fit_a_phone() {
         for expected in ["Mute|0", "Camera on|0", "Leave|0"] {
             assert!(names.to_string().contains(expected), "{names}");
         }
-        Ok(())
+
+        // One press of Camera on after a camera-off join: the camera is sent.
+        b.click(CAMERA).await?;
+        published_enabled(b, "video", true).await
     })
     .await;
 }
@@ -272,6 +364,7 @@ async fn screens_are_accessible_and_fit_a_phone() {
 async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
     let service = spawn_twilio_service(Some(dist_dir()));
     with_browser("twilio_real_sdk", async |b| {
+        record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;
         b.wait_until(JOIN_READY, SHORT).await?;
@@ -290,6 +383,9 @@ async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
         b.click("button.join").await?;
         b.wait_for_text(".join-error", "can't reach the video service").await?;
         b.wait_until(JOIN_READY, SHORT).await?;
+        let copies = b.eval("return window.hearthClones.length").await?;
+        println!("figure: the real SDK copied {copies} tracks before its connect failed");
+        no_clone_left_live(b).await?;
         b.fill("#display-name", "Still usable").await?;
         assert_eq!(b.value_of("#display-name").await?, "Still usable");
         Ok(())
@@ -324,22 +420,60 @@ async fn the_dashboard_delivers_running_late_through_a_data_only_participant() {
     let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("notice")));
     with_browser("twilio_notice", async |b| {
         clinician_creates_visit(b, &service).await?;
+        // Nobody waits yet: the dashboard does not join (nor create) the room.
         b.click(".running-late summary").await?;
         b.click("button.send-late").await?;
-        // Play the waiting patient in the room the dashboard joined.
-        b.wait_until("window.standIn && standIn.room && standIn.room.state === 'connected'", SHORT)
+        b.wait_for_text(".late-result", "no patient is in the waiting room")
             .await?;
-        let connect = b.eval("return standIn.connects[0]").await?;
-        assert_eq!(connect["kinds"], serde_json::json!(["data"]), "data only: {connect}");
-        b.eval("standIn.join('patient.p', 'Pat')").await?;
+        assert_eq!(
+            b.eval("return window.standIn ? standIn.connects.length : 0")
+                .await?,
+            0
+        );
+
+        let start = b
+            .eval("return document.querySelector('a.start').getAttribute('href')")
+            .await?;
+        let visit_id = start
+            .as_str()
+            .and_then(|h| h.rsplit('/').next())
+            .unwrap_or_default();
+        service.twilio_rooms.patient_waits_in(visit_id);
+        // Past the service's presence cache.
+        tokio::time::sleep(
+            token_service::twilio_rest::CACHE_FOR + std::time::Duration::from_millis(200),
+        )
+        .await;
+        b.click("button.send-late").await?;
+        // Play the waiting patient in the room the dashboard joined.
         b.wait_until(
-            "standIn.sent.some(m => JSON.parse(m).notice?.text === 'Your clinician is running about 5 minutes late.')",
+            "window.standIn && standIn.room && standIn.room.state === 'connected'",
             SHORT,
         )
         .await?;
-        b.eval("standIn.say('patient.p', JSON.stringify('notice_seen'))").await?;
+        let connect = b.eval("return standIn.connects[0]").await?;
+        assert_eq!(
+            connect["kinds"],
+            serde_json::json!(["data"]),
+            "data only: {connect}"
+        );
+        b.eval("standIn.join('patient.p', 'Pat')").await?;
+        b.wait_until(
+            &received(
+                "patient.p",
+                "m.notice?.text === 'Your clinician is running about 5 minutes late.'",
+            ),
+            SHORT,
+        )
+        .await?;
+        b.eval("standIn.say('patient.p', JSON.stringify('notice_seen'))")
+            .await?;
         b.wait_for_text(".late-result", "Delivered").await?;
-        b.wait_until("standIn.disconnects === 1 && standIn.listenerCount() === 0", SHORT).await
+        b.wait_until(
+            "standIn.disconnects === 1 && standIn.listenerCount() === 0",
+            SHORT,
+        )
+        .await
     })
     .await;
 }

@@ -66,6 +66,14 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = LocalDataTrack)]
     pub fn local_data_track_class(this: &TwilioVideo) -> js_sys::Function;
 
+    /// `new LocalAudioTrack(mediaStreamTrack)`: the SDK's handle on our
+    /// microphone, through which alone mute reaches what is published.
+    #[wasm_bindgen(method, getter, js_name = LocalAudioTrack)]
+    pub fn local_audio_track_class(this: &TwilioVideo) -> js_sys::Function;
+
+    #[wasm_bindgen(method, getter, js_name = LocalVideoTrack)]
+    pub fn local_video_track_class(this: &TwilioVideo) -> js_sys::Function;
+
     /// Rooms, participants and tracks are all Node-style event emitters.
     #[derive(Clone)]
     pub type Emitter;
@@ -96,6 +104,18 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     pub fn identity(this: &Participant) -> String;
+
+    /// Unique per connection: a reload rejoins with the same identity and a
+    /// new SID.
+    #[wasm_bindgen(method, getter)]
+    pub fn sid(this: &Participant) -> String;
+
+    /// `localParticipant.publishTrack(localTrack)`: a Promise.
+    #[wasm_bindgen(method, catch, js_name = publishTrack)]
+    pub fn publish_track(this: &Participant, track: &Track) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = unpublishTrack)]
+    pub fn unpublish_track(this: &Participant, track: &Track) -> Result<JsValue, JsValue>;
 
     /// Track publications by SID.
     #[wasm_bindgen(method, getter)]
@@ -133,6 +153,23 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     pub fn code(this: &TwilioError) -> Option<u32>;
+}
+
+/// The copies of a local track that the SDK made to publish it
+/// (`track._trackSender._clones`, each with a `.track`: twilio-video
+/// 2.36.0, `lib/media/track/sender.js`). The SDK stops them when a room
+/// disconnects but not when connecting fails, so Hearth stops them then.
+pub fn published_copies(track: &Track) -> Vec<web_sys::MediaStreamTrack> {
+    let clones = js_sys::Reflect::get(track, &"_trackSender".into())
+        .and_then(|sender| js_sys::Reflect::get(&sender, &"_clones".into()));
+    let Ok(clones) = clones else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&clones)
+        .iter()
+        .filter_map(|clone| js_sys::Reflect::get(&clone, &"track".into()).ok())
+        .filter_map(|track| track.dyn_into().ok())
+        .collect()
 }
 
 /// `window.Twilio.Video`, once the SDK script has run.

@@ -6,6 +6,7 @@ mod app;
 mod bindings;
 mod config;
 mod context;
+mod hooks;
 mod media;
 mod messages;
 mod pages;

@@ -361,7 +361,7 @@ fn CopyLink(props: &CopyLinkProps) -> Html {
                 { props.label.clone() }
                 <input class="link" readonly=true value={props.link.clone()} />
             </label>
-            <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_lowercase())}>
+            <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_ascii_lowercase())}>
                 { if *copied { "Copied" } else { "Copy" } }
             </button>
             <QrCode link={props.link.clone()} label={props.label.clone()} />
@@ -385,7 +385,7 @@ fn QrCode(props: &CopyLinkProps) -> Html {
     };
     // A quiet zone of 4 modules around the code, as scanners expect.
     html! {
-        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={format!("QR code of the {}", props.label.to_lowercase())}>
+        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={format!("QR code of the {}", props.label.to_ascii_lowercase())}>
             <rect x="-4" y="-4" width="100%" height="100%" fill="#fff" />
             <path d={path} fill="#000" />
         </svg>

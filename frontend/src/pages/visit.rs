@@ -2,11 +2,13 @@
 //! end screen, chosen by the waiting-room machine from the room's events.
 
 use crate::context::use_session;
-use crate::media::{self, DeviceChoice, Devices, MediaError};
+use crate::hooks::{use_local_media, LocalMedia};
+use crate::media::{self, DeviceChoice, Devices, Kind, MediaError};
 use crate::pages::intake::{IntakeForm, IntakePanel};
 use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
+use crate::route::Route;
 use crate::video::twilio_error::TwilioError;
-use crate::video::{self, clean_name, IntakeAnswer, RoomEvent, VideoRoom};
+use crate::video::{self, clean_name, IntakeAnswer, MediaFailure, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
 use api_types::{Role, TokenResponse};
 use std::cell::Cell;
@@ -15,15 +17,14 @@ use std::rc::Rc;
 use std::time::Duration;
 use web_sys::{HtmlVideoElement, MediaStream};
 use yew::prelude::*;
+use yew_router::prelude::Link;
 
 /// Leaves the room, if joined, and stops the camera and microphone.
-fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: Option<&MediaStream>) {
+fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: &LocalMedia) {
     if let Some(room) = room.borrow_mut().take() {
         room.leave();
     }
-    if let Some(stream) = local {
-        media::stop(stream);
-    }
+    local.stop();
 }
 
 /// The machine as a Yew reducer.
@@ -125,6 +126,8 @@ impl JoinWith {
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub token: TokenResponse,
+    /// Starts this visit again, from a fresh token, after it ended here.
+    pub onrejoin: Callback<()>,
 }
 
 #[component]
@@ -132,14 +135,13 @@ pub fn Visit(props: &Props) -> Html {
     let session = use_session();
     let role = props.token.role;
     let machine = use_reducer(|| Machine(VisitState::new(role)));
-    let local = use_state(|| None::<MediaStream>);
-    let media_error = use_state(|| None::<MediaError>);
+    let choice = use_state(DeviceChoice::default);
+    let local = use_local_media((*choice).clone());
     let remotes = use_reducer(Remotes::default);
     let name_input = use_node_ref();
     let room = use_mut_ref(|| None::<VideoRoom>);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
-    let choice = use_state(DeviceChoice::default);
     let devices = use_state(Devices::default);
     let speaker = use_state(|| None::<String>);
     let join_with = use_state(|| JoinWith::CameraAndMicrophone);
@@ -147,6 +149,7 @@ pub fn Visit(props: &Props) -> Html {
     let unsupported = use_state(|| None::<TwilioError>);
     let notice = use_state(|| None::<String>);
     let intake = use_state(|| None::<Vec<IntakeAnswer>>);
+    let media_failure = use_state(|| None::<MediaFailure>);
 
     // Can this browser join at all? (For Twilio this loads the SDK.)
     {
@@ -158,24 +161,23 @@ pub fn Visit(props: &Props) -> Html {
         });
     }
 
-    // The chosen camera and microphone, for the preview and the call.
+    // Devices get their names once the browser has granted a capture.
     {
-        let (local, media_error, devices) = (local.clone(), media_error.clone(), devices.clone());
-        use_effect_with((*choice).clone(), move |choice| {
-            let choice = choice.clone();
-            yew::platform::spawn_local(async move {
-                match media::local_stream(&choice).await {
-                    Ok(stream) => {
-                        if let Some(previous) = &*local {
-                            media::stop(previous);
-                        }
-                        local.set(Some(stream));
-                        media_error.set(None);
-                        devices.set(media::devices().await);
-                    }
-                    Err(err) => media_error.set(Some(err)),
-                }
-            });
+        let devices = devices.clone();
+        use_effect_with(local.stream.is_some(), move |granted| {
+            if *granted {
+                yew::platform::spawn_local(async move { devices.set(media::devices().await) });
+            }
+        });
+    }
+
+    // A new capture (the person changed device) goes to the room at once.
+    {
+        let room = room.clone();
+        use_effect_with(local.stream.clone(), move |stream| {
+            if let (Some(room), Some(stream)) = (&*room.borrow(), stream) {
+                room.use_media(media::handle(stream));
+            }
         });
     }
 
@@ -186,12 +188,14 @@ pub fn Visit(props: &Props) -> Html {
             room.clone(),
             remotes.clone(),
         );
-        let (join_with, join_error, video_on, notice, intake) = (
+        let (join_with, join_error, audio_on, video_on, notice, intake, media_failure) = (
             join_with.clone(),
             join_error.clone(),
+            audio_on.clone(),
             video_on.clone(),
             notice.clone(),
             intake.clone(),
+            media_failure.clone(),
         );
         let (token, api, name_input) =
             (props.token.clone(), session.api.clone(), name_input.clone());
@@ -201,31 +205,28 @@ pub fn Visit(props: &Props) -> Html {
             .as_ref()
             .map(|c| c.clinician.display_name.clone());
         Callback::from(move |_: ()| {
-            let Some(stream) = (*local).clone() else {
+            let Some(stream) = local.stream.clone() else {
                 return;
             };
             if room.borrow().is_some() {
                 return;
             }
-            match *join_with {
-                JoinWith::CameraAndMicrophone => {}
-                JoinWith::CameraOff => {
-                    media::set_enabled(&stream, "video", false);
-                    video_on.set(false);
-                }
-                JoinWith::AudioOnly => media::drop_video(&stream),
+            if *join_with == JoinWith::AudioOnly {
+                media::drop_video(&stream);
             }
             join_error.set(None);
+            media_failure.set(None);
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let on_event = {
-                let (machine, remotes, room, join_error, notice, intake) = (
+                let (machine, remotes, room, join_error, notice, intake, media_failure) = (
                     machine.clone(),
                     remotes.clone(),
                     room.clone(),
                     join_error.clone(),
                     notice.clone(),
                     intake.clone(),
+                    media_failure.clone(),
                 );
                 let room_name = token.room.clone();
                 Callback::from(move |event: RoomEvent| match event {
@@ -233,6 +234,7 @@ pub fn Visit(props: &Props) -> Html {
                     RoomEvent::Notice(text) => notice.set(Some(text)),
                     RoomEvent::Intake(answers) => intake.set(Some(answers)),
                     RoomEvent::NoticeSeen => {}
+                    RoomEvent::MediaFailed(failure) => media_failure.set(Some(failure)),
                     RoomEvent::JoinFailed(err) => {
                         room.borrow_mut().take();
                         rejoin::remember(&room_name, false);
@@ -253,20 +255,20 @@ pub fn Visit(props: &Props) -> Html {
                 _ => chosen,
             }
             .unwrap_or_else(|| participant_label(token.role).to_owned());
-            *room.borrow_mut() = Some(VideoRoom::connect(
-                api.signalling_url(),
-                &token,
-                name,
-                stream,
-                on_event,
-            ));
+            let joined = VideoRoom::connect(api.signalling_url(), &token, name, stream, on_event);
+            let camera_on = *join_with != JoinWith::CameraOff;
+            joined.set_enabled(Kind::Audio, true);
+            joined.set_enabled(Kind::Video, camera_on);
+            audio_on.set(true);
+            video_on.set(camera_on);
+            *room.borrow_mut() = Some(joined);
         })
     };
 
     // After a reload, someone who had joined goes straight back in.
     {
         let (join, room_name) = (join.clone(), props.token.room.clone());
-        let ready = local.is_some();
+        let ready = local.stream.is_some();
         use_effect_with(ready, move |ready| {
             if *ready && rejoin::was_joined(&room_name) {
                 join.emit(());
@@ -282,7 +284,7 @@ pub fn Visit(props: &Props) -> Html {
             props.token.room.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            release(&room, local.as_ref());
+            release(&room, &local);
             rejoin::remember(&room_name, false);
             machine.dispatch(Input::LocalLeave);
         })
@@ -291,7 +293,7 @@ pub fn Visit(props: &Props) -> Html {
     // Leaving the page leaves the room and turns the camera off.
     {
         let (room, local) = (room.clone(), local.clone());
-        use_effect_with((), move |_| move || release(&room, local.as_ref()));
+        use_effect_with((), move |_| move || release(&room, &local));
     }
     // However the visit ends, the room is released and the camera turned off.
     let view = machine.0.view();
@@ -300,41 +302,77 @@ pub fn Visit(props: &Props) -> Html {
         let ended = matches!(view, View::Ended(_));
         use_effect_with(ended, move |ended| {
             if *ended {
-                release(&room, local.as_ref());
+                release(&room, &local);
             }
         });
     }
 
-    let toggle = |state: &UseStateHandle<bool>, kind: &'static str| {
-        let (state, local, room) = (state.clone(), local.clone(), room.clone());
+    // The controls show only in the room, and act through it: the room
+    // knows which tracks everyone else receives.
+    let toggle = |state: &UseStateHandle<bool>, kind: Kind| {
+        let (state, room) = (state.clone(), room.clone());
         Callback::from(move |_: MouseEvent| {
-            let on = !*state;
-            if let Some(stream) = &*local {
-                media::set_enabled(stream, kind, on);
-            }
             if let Some(room) = &*room.borrow() {
+                let on = !*state;
                 room.set_enabled(kind, on);
+                state.set(on);
             }
-            state.set(on);
         })
     };
     let has_camera = local
+        .stream
         .as_ref()
         .is_some_and(|s| s.get_video_tracks().length() > 0);
     let controls = html! {
         <div class="controls" role="group" aria-label="Call controls">
-            <button onclick={toggle(&audio_on, "audio")} aria-pressed={(!*audio_on).to_string()}>
+            <button onclick={toggle(&audio_on, Kind::Audio)} aria-pressed={(!*audio_on).to_string()}>
                 { if *audio_on { "Mute" } else { "Unmute" } }
             </button>
             if has_camera {
-                <button onclick={toggle(&video_on, "video")} aria-pressed={(!*video_on).to_string()}>
+                <button onclick={toggle(&video_on, Kind::Video)} aria-pressed={(!*video_on).to_string()}>
                     { if *video_on { "Camera off" } else { "Camera on" } }
                 </button>
             }
             <button class="leave" onclick={leave.clone()}>{ "Leave" }</button>
         </div>
     };
-    let self_view = html! { <StreamVideo stream={(*local).clone()} class="self-view" muted=true label="Your camera" /> };
+    let self_view = html! { <StreamVideo stream={local.stream.clone()} class="self-view" muted=true label="Your camera" /> };
+    let on_device = {
+        let (choice, speaker, stream) = (choice.clone(), speaker.clone(), local.stream.clone());
+        Callback::from(move |(kind, id): (&'static str, String)| {
+            let mut next = (*choice).clone();
+            match kind {
+                "camera" => next.camera = Some(id),
+                "microphone" => next.microphone = Some(id),
+                _ => return speaker.set(Some(id)),
+            }
+            // Someone who joined with audio only keeps it that way.
+            next.with_camera = stream
+                .as_ref()
+                .is_some_and(|s| s.get_video_tracks().length() > 0);
+            choice.set(next);
+        })
+    };
+    // In the room, the camera list shows only while a camera is in use.
+    let room_devices = Devices {
+        cameras: if has_camera {
+            devices.cameras.clone()
+        } else {
+            Vec::new()
+        },
+        ..(*devices).clone()
+    };
+    let device_settings = html! {
+        <details class="setup">
+            <summary>{ "Camera, microphone and speakers" }</summary>
+            <DevicePicker devices={room_devices} choice={(*choice).clone()} speaker={(*speaker).clone()} onchange={on_device.clone()} />
+            <MicLevel stream={local.stream.clone()} />
+            <TestSound speaker={(*speaker).clone()} />
+        </details>
+    };
+    let media_note = (*media_failure).map(
+        |failure| html! { <p role="alert" class="error media-failed">{ failure.message() }</p> },
+    );
     let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
     let questions = &session.config.intake;
     let offer_intake = role == Role::Patient && !questions.is_empty();
@@ -353,29 +391,17 @@ pub fn Visit(props: &Props) -> Html {
                 let join = join.clone();
                 Callback::from(move |_: MouseEvent| join.emit(()))
             };
-            let on_device = {
-                let (choice, speaker) = (choice.clone(), speaker.clone());
-                Callback::from(move |(kind, id): (&'static str, String)| {
-                    let mut next = (*choice).clone();
-                    match kind {
-                        "camera" => next.camera = Some(id),
-                        "microphone" => next.microphone = Some(id),
-                        _ => return speaker.set(Some(id)),
-                    }
-                    choice.set(next);
-                })
-            };
             let problem = (*unsupported)
                 .map(TwilioError::message)
-                .or_else(|| media_error.map(MediaError::message));
-            let audio_only_now = local.is_some() && !has_camera;
+                .or_else(|| local.error.map(MediaError::message));
+            let audio_only_now = local.stream.is_some() && !has_camera;
             html! {
                 <section class="card" data-view="prejoin">
                     <h1>{ "Check your camera and microphone" }</h1>
                     <div class="prejoin">
                         <div>
                             { self_view }
-                            <MicLevel stream={(*local).clone()} />
+                            <MicLevel stream={local.stream.clone()} />
                         </div>
                         <div class="stack">
                             <DevicePicker devices={(*devices).clone()} choice={(*choice).clone()} speaker={(*speaker).clone()} onchange={on_device} />
@@ -385,7 +411,7 @@ pub fn Visit(props: &Props) -> Html {
                     if let Some(problem) = problem {
                         <p role="alert" class="error">{ problem }</p>
                     }
-                    if audio_only_now && media_error.is_none() {
+                    if audio_only_now && local.error.is_none() {
                         <p class="note">{ "No camera found: you will join with audio only." }</p>
                     }
                     if let Some(err) = *join_error {
@@ -411,7 +437,7 @@ pub fn Visit(props: &Props) -> Html {
                         </fieldset>
                     }
                     <p>{ if role == Role::Provider { "Your patient sees you as soon as you join." } else { "When you join, you wait in a quiet waiting room until your clinician arrives." } }</p>
-                    <button class="join" onclick={onclick} disabled={local.is_none() || unsupported.is_some()}>{ "Join visit" }</button>
+                    <button class="join" onclick={onclick} disabled={local.stream.is_none() || unsupported.is_some()}>{ "Join visit" }</button>
                 </section>
             }
         }
@@ -435,14 +461,11 @@ pub fn Visit(props: &Props) -> Html {
                 <WaitTimer />
                 { self_view }
                 { controls }
+                { media_note.clone() }
                 if offer_intake {
                     <IntakeForm questions={questions.clone()} onsubmit={share_intake} />
                 }
-                <details class="setup">
-                    <summary>{ "Test your microphone and speakers" }</summary>
-                    <MicLevel stream={(*local).clone()} />
-                    { test_sound }
-                </details>
+                { device_settings }
             </section>
         },
         View::InCall { reconnecting } => html! {
@@ -460,16 +483,34 @@ pub fn Visit(props: &Props) -> Html {
                 if let Some(answers) = &*intake {
                     <IntakePanel answers={answers.clone()} />
                 }
+                { media_note }
                 { self_view }
                 { controls }
+                { device_settings }
             </section>
         },
-        View::Ended(reason) => html! {
-            <section class="card" data-view="ended" role="status">
-                <h1>{ "Your visit has ended" }</h1>
-                <p>{ end_message(reason) }</p>
-            </section>
-        },
+        View::Ended(reason) => {
+            let link_valid = crate::services::now_seconds() < props.token.expires_at;
+            let next = reason.after_end(role, link_valid);
+            let rejoin = props.onrejoin.reform(|_: MouseEvent| ());
+            html! {
+                <section class="card" data-view="ended">
+                    <h1>{ "Your visit has ended" }</h1>
+                    <p role="status">{ end_message(reason) }</p>
+                    <div class="row">
+                        if next.rejoin {
+                            <button class="rejoin" onclick={rejoin}>{ "Rejoin" }</button>
+                        }
+                        if next.back_to_visits {
+                            <Link<Route> to={Route::ProviderVisits} classes="button secondary back">{ "Back to your visits" }</Link<Route>>
+                        }
+                    </div>
+                    if !next.rejoin && !next.back_to_visits {
+                        <p>{ "You can close this page." }</p>
+                    }
+                </section>
+            }
+        }
     };
     html! { <main class="page visit">{ body }</main> }
 }
@@ -484,8 +525,8 @@ fn participant_label(role: Role) -> &'static str {
 
 fn end_message(reason: EndReason) -> &'static str {
     match reason {
-        EndReason::Left => "You left the visit. You can close this page.",
-        EndReason::ClinicianEnded => "Your clinician ended the visit. You can close this page.",
+        EndReason::Left => "You left the visit.",
+        EndReason::ClinicianEnded => "Your clinician ended the visit.",
         EndReason::JoinedElsewhere => {
             "You joined from another tab or device, so this one was disconnected."
         }
@@ -496,7 +537,7 @@ fn end_message(reason: EndReason) -> &'static str {
             "The video room for this visit has closed. If you still need your clinician, please contact your clinic."
         }
         EndReason::ConnectionLost => {
-            "We lost the connection and could not get it back. Please reload the page to rejoin."
+            "We lost the connection and could not get it back."
         }
     }
 }
@@ -519,10 +560,14 @@ fn StreamVideo(props: &StreamVideoProps) -> Html {
     {
         let video = video.clone();
         use_effect_with(
-            (props.stream.clone(), props.speaker.clone()),
-            move |(stream, speaker)| {
+            (props.stream.clone(), props.speaker.clone(), props.muted),
+            move |(stream, speaker, muted)| {
                 if let Some(element) = video.cast::<HtmlVideoElement>() {
                     element.set_src_object(stream.as_ref());
+                    // The property, not the attribute: browsers read the
+                    // attribute only while parsing HTML, so without this
+                    // the self-view plays the person's own microphone.
+                    element.set_muted(*muted);
                     if let Some(id) = speaker {
                         media::set_speaker(&element, id);
                     }
@@ -531,7 +576,7 @@ fn StreamVideo(props: &StreamVideoProps) -> Html {
         );
     }
     html! {
-        <video ref={video} class={props.class} autoplay=true playsinline=true muted={props.muted} aria-label={props.label} />
+        <video ref={video} class={props.class} autoplay=true playsinline=true aria-label={props.label} />
     }
 }
 

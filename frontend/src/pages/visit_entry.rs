@@ -27,12 +27,15 @@ enum Entry {
 pub fn VisitEntry(props: &Props) -> Html {
     let session = use_session();
     let entry = use_state(|| Entry::Checking);
+    // Bumped by Rejoin: a fresh token, and a fresh visit page with it.
+    let attempt = use_state(|| 0_u32);
     {
         let entry = entry.clone();
         use_effect_with(
-            (props.request.clone(), props.session.clone()),
-            move |(request, bearer)| {
+            (props.request.clone(), props.session.clone(), *attempt),
+            move |(request, bearer, _)| {
                 let (request, bearer) = (request.clone(), bearer.clone());
+                entry.set(Entry::Checking);
                 yew::platform::spawn_local(async move {
                     entry.set(
                         match session.api.video_token(&request, bearer.as_deref()).await {
@@ -45,7 +48,11 @@ pub fn VisitEntry(props: &Props) -> Html {
         );
     }
     match &*entry {
-        Entry::Ready(token) => html! { <Visit token={token.clone()} /> },
+        Entry::Ready(token) => {
+            let key = *attempt;
+            let onrejoin = Callback::from(move |()| attempt.set(key + 1));
+            html! { <Visit {key} token={token.clone()} {onrejoin} /> }
+        }
         Entry::Checking => html! {
             <main class="page"><section class="card">
                 <h1>{ "Your video visit" }</h1>

@@ -6,6 +6,7 @@
 
 use super::{peer_event, IntakeAnswer, PeerMessage, RoomEvent};
 use crate::bindings;
+use crate::media::{self, Kind, Switches};
 use crate::services::json;
 use crate::visit::machine::{EndReason, Input};
 use api_types::{
@@ -20,7 +21,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     CloseEvent, MediaStream, MessageEvent, RtcDataChannel, RtcDataChannelInit, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent, WebSocket,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcSignalingState,
+    RtcTrackEvent, WebSocket,
 };
 use yew::Callback;
 
@@ -70,7 +72,9 @@ struct Inner {
     intake: Option<String>,
     /// `RTCConfiguration`: the ICE servers from the token response.
     configuration: JsValue,
+    /// The capture every peer connection sends: the self-view's stream.
     local: MediaStream,
+    switches: Switches,
     emit: Callback<RoomEvent>,
     socket: Option<(WebSocket, Vec<Handler>)>,
     peers: HashMap<String, Peer>,
@@ -117,6 +121,7 @@ impl LocalRoom {
                 intake: None,
                 configuration: configuration.unwrap_or_else(|| js_sys::Object::new().into()),
                 local,
+                switches: Switches::default(),
                 emit,
                 socket: None,
                 peers: HashMap::new(),
@@ -139,6 +144,53 @@ impl LocalRoom {
         if let Some((socket, _)) = inner.socket.take() {
             clear_socket_handlers(&socket);
             let _ = socket.close_with_code(1000);
+        }
+    }
+
+    /// Mutes or unmutes, or turns the camera off or on, for everyone: the
+    /// tracks switched are the ones every peer connection sends.
+    pub fn set_enabled(&self, kind: Kind, on: bool) {
+        let mut inner = self.inner.borrow_mut();
+        inner.switches.set(kind, on);
+        media::set_enabled(&inner.local, kind, on);
+    }
+
+    /// Sends `stream` (a new camera or microphone) instead, on every peer
+    /// connection, without renegotiating; it starts muted or dark as the
+    /// person chose.
+    pub fn use_media(&self, stream: MediaStream) {
+        let senders: Vec<RtcRtpSender> = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.local == stream {
+                return;
+            }
+            media::apply(&stream, inner.switches);
+            inner.local = media::handle(&stream);
+            inner
+                .peers
+                .values()
+                .flat_map(|peer| peer.pc.get_senders().iter().collect::<Vec<_>>())
+                .map(|sender| sender.unchecked_into())
+                .collect()
+        };
+        for sender in senders {
+            let Some(kind) = sender.track().map(|t| t.kind()) else {
+                continue;
+            };
+            let kind = if kind == "audio" {
+                Kind::Audio
+            } else {
+                Kind::Video
+            };
+            let Some(track) = media::tracks(&stream, kind).into_iter().next() else {
+                continue;
+            };
+            let replaced = sender.replace_track(Some(&track));
+            yew::platform::spawn_local(async move {
+                if JsFuture::from(replaced).await.is_err() {
+                    web_sys::console::warn_1(&"could not switch to the new device".into());
+                }
+            });
         }
     }
 
@@ -380,7 +432,7 @@ impl LocalRoom {
             let inner = self.inner.borrow();
             (
                 inner.me.clone(),
-                inner.local.clone(),
+                media::handle(&inner.local),
                 inner.configuration.clone(),
                 inner.display_name.clone(),
             )

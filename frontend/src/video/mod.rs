@@ -5,6 +5,7 @@ pub mod local;
 pub mod twilio;
 pub mod twilio_error;
 
+use crate::media::Kind;
 use crate::visit::machine::Input;
 use api_types::{TokenResponse, VideoMode};
 use local::LocalRoom;
@@ -35,6 +36,30 @@ pub enum RoomEvent {
     Intake(Vec<IntakeAnswer>),
     /// A patient confirmed a notice (for the notice participant).
     NoticeSeen,
+    /// Some media could not be sent or received; the call goes on.
+    MediaFailed(MediaFailure),
+}
+
+/// Which way media failed, for a plain-language note on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaFailure {
+    /// Our camera or microphone could not be published.
+    Sending,
+    /// Someone's camera or microphone could not be received.
+    Receiving,
+}
+
+impl MediaFailure {
+    pub fn message(self) -> &'static str {
+        match self {
+            MediaFailure::Sending => {
+                "Your camera or microphone could not be sent to the others. Try leaving and joining again."
+            }
+            MediaFailure::Receiving => {
+                "We couldn't receive someone's camera or microphone. They may need to leave and join again."
+            }
+        }
+    }
 }
 
 /// A room on whichever backend the token is for.
@@ -82,11 +107,20 @@ impl VideoRoom {
         }
     }
 
-    /// Tells the others our camera or microphone is paused, where the
-    /// backend can (built-in rooms just send silence and black frames).
-    pub fn set_enabled(&self, kind: &str, enabled: bool) {
-        if let VideoRoom::Twilio(room) = self {
-            room.set_enabled(kind, enabled);
+    /// Mute and Camera off, for everyone in the room: built-in rooms send
+    /// silence and black frames, Twilio pauses the published track.
+    pub fn set_enabled(&self, kind: Kind, on: bool) {
+        match self {
+            VideoRoom::Local(room) => room.set_enabled(kind, on),
+            VideoRoom::Twilio(room) => room.set_enabled(kind, on),
+        }
+    }
+
+    /// Sends a new capture (the person changed camera or microphone).
+    pub fn use_media(&self, stream: MediaStream) {
+        match self {
+            VideoRoom::Local(room) => room.use_media(stream),
+            VideoRoom::Twilio(room) => room.use_media(stream),
         }
     }
 }

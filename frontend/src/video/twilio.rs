@@ -3,8 +3,9 @@
 //! futures, its events become [`RoomEvent`]s, its error codes [`TwilioError`].
 
 use super::twilio_error::TwilioError;
-use super::{peer_event, IntakeAnswer, PeerMessage, RoomEvent};
+use super::{peer_event, IntakeAnswer, MediaFailure, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
+use crate::media::{self, Kind, Switches};
 use crate::services::{json, script};
 use crate::visit::machine::Input;
 use api_types::Role;
@@ -41,8 +42,8 @@ fn error_of(value: &JsValue) -> TwilioError {
 
 type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
 
-/// The room events Hearth follows (`twilio-facts.md` lists their arguments).
-const ROOM_EVENTS: [&str; 9] = [
+/// The room events Hearth follows (`docs/twilio.md` lists their arguments).
+const ROOM_EVENTS: [&str; 10] = [
     "participantConnected",
     "participantDisconnected",
     "participantReconnecting",
@@ -52,29 +53,57 @@ const ROOM_EVENTS: [&str; 9] = [
     "disconnected",
     "trackSubscribed",
     "trackUnsubscribed",
+    "trackSubscriptionFailed",
 ];
 
 struct Inner {
     emit: Callback<RoomEvent>,
     display_name: String,
     room: Option<Room>,
+    /// The capture we send, and whether the person switched each part on.
+    local: MediaStream,
+    switches: Switches,
+    /// The SDK's handles on our camera and microphone. Mute goes through
+    /// them alone: the SDK publishes copies that only they reach.
+    media: Vec<Track>,
     /// Our data track, for names and visit messages.
     data: Option<Track>,
     /// Every listener we added, so leaving removes each one.
     listeners: Vec<(Emitter, &'static str, Listener)>,
-    /// Remote camera and microphone tracks by identity.
+    /// Remote participants by SID (the SDK's key), with their identity. A
+    /// reload rejoins with the same identity and a new SID, and the two
+    /// SIDs' connect and disconnect may come in either order.
+    participants: HashMap<String, String>,
+    /// Each identity's newest SID: only its tracks are shown.
+    newest: HashMap<String, String>,
+    /// Remote camera and microphone tracks by participant SID.
     remote_media: HashMap<String, Vec<MediaStreamTrack>>,
-    /// Identities whose hello we have answered.
+    /// SIDs whose hello we have answered.
     greeted: BTreeSet<String>,
     /// Said after our hello to everyone whose data track arrives.
     on_arrival: Vec<PeerMessage>,
     /// The patient's intake answers, said only while no guest is here.
     intake: Option<PeerMessage>,
-    /// Guests in the room now.
-    guests: BTreeSet<String>,
-    /// Clinicians who said hello, so they receive our data track.
+    /// Clinicians' SIDs that said hello, so they receive our data track.
     clinicians: BTreeSet<String>,
     leaving: bool,
+}
+
+impl Inner {
+    /// Whether any connection of `identity` is here.
+    fn present(&self, identity: &str) -> bool {
+        self.newest.contains_key(identity)
+    }
+
+    fn identity_of(&self, sid: &str) -> Option<String> {
+        self.participants.get(sid).cloned()
+    }
+
+    fn guests_present(&self) -> bool {
+        self.participants
+            .values()
+            .any(|who| Role::from_identity(who) == Some(Role::Guest))
+    }
 }
 
 /// A Twilio room, joined or joining. Dropping it does not leave; call
@@ -98,36 +127,39 @@ impl TwilioRoom {
                 emit,
                 display_name,
                 room: None,
+                local,
+                switches: Switches::default(),
+                media: Vec::new(),
                 data: None,
                 listeners: Vec::new(),
+                participants: HashMap::new(),
+                newest: HashMap::new(),
                 remote_media: HashMap::new(),
                 greeted: BTreeSet::new(),
                 on_arrival: Vec::new(),
                 intake: None,
-                guests: BTreeSet::new(),
                 clinicians: BTreeSet::new(),
                 leaving: false,
             })),
         };
         let (this, token, name) = (room.clone(), token.token.clone(), token.room.clone());
         yew::platform::spawn_local(async move {
-            match this.join(&token, &name, &local).await {
+            match this.join(&token, &name).await {
                 Ok(joined) => this.on_connected(joined),
-                Err(err) if !this.inner.borrow().leaving => {
-                    this.emit(RoomEvent::JoinFailed(err));
+                Err(err) => {
+                    // The SDK copied our tracks to publish them; nothing
+                    // else will ever stop those copies.
+                    this.stop_published_copies();
+                    if !this.inner.borrow().leaving {
+                        this.emit(RoomEvent::JoinFailed(err));
+                    }
                 }
-                Err(_) => {}
             }
         });
         room
     }
 
-    async fn join(
-        &self,
-        token: &str,
-        name: &str,
-        local: &MediaStream,
-    ) -> Result<Room, TwilioError> {
+    async fn join(&self, token: &str, name: &str) -> Result<Room, TwilioError> {
         let video = load_sdk().await?;
         if !video.is_supported() {
             return Err(TwilioError::Unsupported);
@@ -137,14 +169,23 @@ impl TwilioRoom {
             &js_sys::Array::of1(&object(&[("name", "hearth".into())])),
         )
         .map_err(|e| error_of(&e))?;
-        let tracks = local.get_tracks();
+        let (local, switches) = {
+            let inner = self.inner.borrow();
+            (media::handle(&inner.local), inner.switches)
+        };
+        let media = wrap_media(&video, &local, switches)?;
+        let tracks: js_sys::Array = media.iter().collect();
         tracks.push(&data);
         let options = object(&[
             ("name", name.into()),
             ("tracks", tracks.into()),
             ("dominantSpeaker", false.into()),
         ]);
-        self.inner.borrow_mut().data = Some(data.unchecked_into());
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.data = Some(data.unchecked_into());
+            inner.media = media;
+        }
         let promise = video.connect(token, &options).map_err(|e| error_of(&e))?;
         let room = JsFuture::from(promise).await.map_err(|e| error_of(&e))?;
         Ok(room.unchecked_into())
@@ -153,29 +194,30 @@ impl TwilioRoom {
     fn on_connected(&self, room: Room) {
         if self.inner.borrow().leaving {
             room.disconnect();
-            stop_local_tracks(&room);
+            self.stop_media();
             return;
         }
         self.inner.borrow_mut().room = Some(room.clone());
         for event in ROOM_EVENTS {
             self.listen(&room, event, None);
         }
+        self.listen(&room.local_participant(), "trackPublicationFailed", None);
         self.input(Input::LocalConnected);
         // Those already here, and the tracks of theirs we already have.
         room.participants().for_each(&mut |participant, _| {
             let participant: Participant = participant.unchecked_into();
-            let who = participant.identity();
-            self.arrived(who.clone());
+            self.arrived(&participant);
             participant.tracks().for_each(&mut |publication, _| {
                 if let Some(track) = publication.unchecked_into::<Publication>().track() {
-                    self.on_track(track, &who, true);
+                    self.on_track(track, &participant, true);
                 }
             });
         });
     }
 
     /// Listens to `event` on `target`, remembering the listener for removal.
-    /// `sender` is whose data track it is, which its `message` does not say.
+    /// `sender` is the SID whose data track it is, which its `message` does
+    /// not say.
     fn listen(&self, target: &Emitter, event: &'static str, sender: Option<String>) {
         let this = self.clone();
         let listener: Listener = Closure::new(move |a, b, c| {
@@ -191,34 +233,31 @@ impl TwilioRoom {
     /// One handler for every event, so there is one closure type to bind.
     fn on_event(&self, event: &str, sender: &str, a: JsValue, b: JsValue, c: JsValue) {
         match event {
-            "participantConnected" => self.arrived(identity(&a)),
-            "participantDisconnected" => {
-                let who = identity(&a);
-                {
-                    let mut inner = self.inner.borrow_mut();
-                    inner.remote_media.remove(&who);
-                    inner.guests.remove(&who);
-                    inner.clinicians.remove(&who);
-                }
-                self.input(Input::RemoteLeft(who));
-                self.send_intake();
+            "participantConnected" => self.arrived(a.unchecked_ref()),
+            "participantDisconnected" => self.departed(a.unchecked_ref()),
+            "participantReconnecting" => {
+                self.input(Input::RemoteReconnecting(identity(&a)));
             }
-            "participantReconnecting" => self.input(Input::RemoteReconnecting(identity(&a))),
             "participantReconnected" => self.input(Input::RemoteReconnected(identity(&a))),
             "reconnecting" => self.input(Input::LocalReconnecting),
             "reconnected" => self.input(Input::LocalReconnected),
             "disconnected" => self.on_disconnected(&b),
-            "trackSubscribed" => self.on_track(a.unchecked_into(), &identity(&c), true),
-            "trackUnsubscribed" => self.on_track(a.unchecked_into(), &identity(&c), false),
+            "trackSubscribed" => self.on_track(a.unchecked_into(), c.unchecked_ref(), true),
+            "trackUnsubscribed" => self.on_track(a.unchecked_into(), c.unchecked_ref(), false),
+            "trackSubscriptionFailed" => self.emit(RoomEvent::MediaFailed(MediaFailure::Receiving)),
+            "trackPublicationFailed" => self.emit(RoomEvent::MediaFailed(MediaFailure::Sending)),
             "message" => self.on_message(sender, a.as_string().unwrap_or_default()),
             _ => {}
         }
     }
 
-    fn on_track(&self, track: Track, who: &str, subscribed: bool) {
+    fn on_track(&self, track: Track, participant: &Participant, subscribed: bool) {
+        let sid = participant.sid();
         if track.kind() == "data" {
             if subscribed {
-                self.listen(&track, "message", Some(who.to_owned()));
+                self.listen(&track, "message", Some(sid));
+                // Anything said before they subscribed to ours was dropped:
+                // say hello on every (re)subscription.
                 self.send_hello();
             }
             return;
@@ -228,7 +267,7 @@ impl TwilioRoom {
         };
         let stream = {
             let mut inner = self.inner.borrow_mut();
-            let tracks = inner.remote_media.entry(who.to_owned()).or_default();
+            let tracks = inner.remote_media.entry(sid.clone()).or_default();
             tracks.retain(|t| t.id() != media.id());
             if subscribed {
                 tracks.push(media);
@@ -239,29 +278,39 @@ impl TwilioRoom {
             }
             stream
         };
-        self.emit(RoomEvent::RemoteStream {
-            identity: who.to_owned(),
-            stream,
-        });
+        // A participant's old connection must not replace what their new
+        // one shows.
+        let identity = participant.identity();
+        if self.inner.borrow().newest.get(&identity) == Some(&sid) {
+            self.emit(RoomEvent::RemoteStream { identity, stream });
+        }
     }
 
-    fn on_message(&self, from: &str, text: String) {
+    fn on_message(&self, from_sid: &str, text: String) {
         let Ok(message) = json::from_str::<PeerMessage>(&text) else {
             return;
         };
+        let Some(from) = self.inner.borrow().identity_of(from_sid) else {
+            return;
+        };
         if matches!(message, PeerMessage::Hello { .. }) {
-            // Answer a first hello: they may have subscribed to us after our last one.
-            if self.inner.borrow_mut().greeted.insert(from.to_owned()) {
+            // Answer a connection's first hello: it may have subscribed to
+            // us after our last one.
+            if self.inner.borrow_mut().greeted.insert(from_sid.to_owned()) {
                 self.send_hello();
             }
             // A clinician's hello means they receive our data track.
-            if Role::from_identity(from) == Some(Role::Provider)
-                && self.inner.borrow_mut().clinicians.insert(from.to_owned())
+            if Role::from_identity(&from) == Some(Role::Provider)
+                && self
+                    .inner
+                    .borrow_mut()
+                    .clinicians
+                    .insert(from_sid.to_owned())
             {
                 self.send_intake();
             }
         }
-        if let Some(event) = peer_event(from, message) {
+        if let Some(event) = peer_event(&from, message) {
             if matches!(event, RoomEvent::Notice(_)) {
                 self.send(&PeerMessage::NoticeSeen);
             }
@@ -269,11 +318,49 @@ impl TwilioRoom {
         }
     }
 
-    fn arrived(&self, who: String) {
-        if Role::from_identity(&who) == Some(Role::Guest) {
-            self.inner.borrow_mut().guests.insert(who.clone());
+    /// A connection arrived; the machine hears of the identity only if it
+    /// was not here already (a reload's new SID may come first).
+    fn arrived(&self, participant: &Participant) {
+        let who = participant.identity();
+        let new = {
+            let mut inner = self.inner.borrow_mut();
+            let new = !inner.present(&who);
+            inner.participants.insert(participant.sid(), who.clone());
+            inner.newest.insert(who.clone(), participant.sid());
+            new
+        };
+        if new {
+            self.input(Input::RemoteJoined(who));
         }
-        self.input(Input::RemoteJoined(who));
+    }
+
+    /// A connection left; the identity has gone only if no other SID of
+    /// theirs is here.
+    fn departed(&self, participant: &Participant) {
+        let (sid, who) = (participant.sid(), participant.identity());
+        let gone = {
+            let mut inner = self.inner.borrow_mut();
+            inner.participants.remove(&sid);
+            inner.remote_media.remove(&sid);
+            inner.greeted.remove(&sid);
+            inner.clinicians.remove(&sid);
+            if inner.newest.get(&who) == Some(&sid) {
+                inner.newest.remove(&who);
+                let other = inner
+                    .participants
+                    .iter()
+                    .find(|(_, identity)| **identity == who)
+                    .map(|(other, _)| other.clone());
+                if let Some(other) = other {
+                    inner.newest.insert(who.clone(), other);
+                }
+            }
+            !inner.present(&who)
+        };
+        if gone {
+            self.input(Input::RemoteLeft(who));
+        }
+        self.send_intake();
     }
 
     /// Keeps the intake answers and says them to the clinicians here, now
@@ -287,7 +374,7 @@ impl TwilioRoom {
     fn send_intake(&self) {
         let ready = {
             let inner = self.inner.borrow();
-            let private = inner.guests.is_empty() && !inner.clinicians.is_empty();
+            let private = !inner.guests_present() && !inner.clinicians.is_empty();
             inner.intake.clone().filter(|_| private)
         };
         if let Some(intake) = ready {
@@ -343,27 +430,88 @@ impl TwilioRoom {
     }
 
     fn release(&self) {
-        let (room, listeners) = {
+        let listeners = {
             let mut inner = self.inner.borrow_mut();
             inner.remote_media.clear();
-            (inner.room.take(), std::mem::take(&mut inner.listeners))
+            inner.room = None;
+            std::mem::take(&mut inner.listeners)
         };
         for (target, event, listener) in &listeners {
             target.remove_listener(event, listener.as_ref().unchecked_ref());
         }
-        if let Some(room) = room {
-            stop_local_tracks(&room);
+        self.stop_media();
+    }
+
+    /// Stops our camera and microphone and every copy the SDK made of them
+    /// (the SDK does not stop tracks it was given).
+    fn stop_media(&self) {
+        self.stop_published_copies();
+        for track in &self.inner.borrow().media {
+            track.stop();
         }
     }
 
-    /// Mutes or unmutes our published `kind` ("audio" or "video") tracks.
-    pub fn set_enabled(&self, kind: &str, enabled: bool) {
-        if let Some(room) = &self.inner.borrow().room {
-            for track in local_tracks(room) {
-                if track.kind() == kind {
-                    track.enable(enabled);
-                }
+    fn stop_published_copies(&self) {
+        for track in &self.inner.borrow().media {
+            for copy in bindings::published_copies(track) {
+                copy.stop();
             }
+        }
+    }
+
+    /// Mutes or unmutes, or turns the camera off or on, through the SDK, so
+    /// the copy it publishes changes too.
+    pub fn set_enabled(&self, kind: Kind, on: bool) {
+        let mut inner = self.inner.borrow_mut();
+        inner.switches.set(kind, on);
+        for track in inner.media.iter().filter(|t| t.kind() == kind.as_str()) {
+            track.enable(on);
+        }
+        // Before the SDK has them, the tracks themselves carry the choice.
+        if inner.media.is_empty() {
+            media::set_enabled(&inner.local, kind, on);
+        }
+    }
+
+    /// Publishes `stream` (a new camera or microphone) in place of the
+    /// current one, starting muted or dark as the person chose.
+    pub fn use_media(&self, stream: MediaStream) {
+        let (room, old, switches) = {
+            let inner = self.inner.borrow();
+            if inner.local == stream {
+                return;
+            }
+            (inner.room.clone(), inner.media.clone(), inner.switches)
+        };
+        let (Some(room), Some(video)) = (room, bindings::twilio_video()) else {
+            return;
+        };
+        let Ok(fresh) = wrap_media(&video, &stream, switches) else {
+            self.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
+            return;
+        };
+        let me = room.local_participant();
+        for track in &old {
+            let _ = me.unpublish_track(track);
+            for copy in bindings::published_copies(track) {
+                copy.stop();
+            }
+        }
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.local = stream;
+            inner.media = fresh.clone();
+        }
+        for track in fresh {
+            let Ok(published) = me.publish_track(&track) else {
+                continue;
+            };
+            let this = self.clone();
+            yew::platform::spawn_local(async move {
+                if JsFuture::from(published).await.is_err() {
+                    this.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
+                }
+            });
         }
     }
 
@@ -375,6 +523,30 @@ impl TwilioRoom {
     fn input(&self, input: Input) {
         self.emit(RoomEvent::Input(input));
     }
+}
+
+/// The SDK's `LocalAudioTrack` / `LocalVideoTrack` for each of `stream`'s
+/// tracks, each first set as `switches` say (the SDK copies that state
+/// when it publishes).
+fn wrap_media(
+    video: &TwilioVideo,
+    stream: &MediaStream,
+    switches: Switches,
+) -> Result<Vec<Track>, TwilioError> {
+    let mut wrapped = Vec::new();
+    for kind in [Kind::Audio, Kind::Video] {
+        let class = match kind {
+            Kind::Audio => video.local_audio_track_class(),
+            Kind::Video => video.local_video_track_class(),
+        };
+        for track in media::tracks(stream, kind) {
+            track.set_enabled(switches.get(kind));
+            let local = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&track))
+                .map_err(|e| error_of(&e))?;
+            wrapped.push(local.unchecked_into());
+        }
+    }
+    Ok(wrapped)
 }
 
 /// How long the notice participant waits for the patient's browser.
@@ -410,27 +582,6 @@ pub async fn deliver_notice(token: &api_types::TokenResponse, text: String) -> b
 
 fn identity(participant: &JsValue) -> String {
     participant.unchecked_ref::<Participant>().identity()
-}
-
-fn local_tracks(room: &Room) -> Vec<Track> {
-    let mut tracks = Vec::new();
-    room.local_participant()
-        .tracks()
-        .for_each(&mut |publication, _| {
-            if let Some(track) = publication.unchecked_into::<Publication>().track() {
-                tracks.push(track);
-            }
-        });
-    tracks
-}
-
-/// The SDK does not stop tracks it was given: stop the camera and microphone.
-fn stop_local_tracks(room: &Room) {
-    for track in local_tracks(room) {
-        if track.kind() != "data" {
-            track.stop();
-        }
-    }
 }
 
 fn object(fields: &[(&str, JsValue)]) -> js_sys::Object {

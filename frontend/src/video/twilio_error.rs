@@ -1,6 +1,6 @@
 //! Twilio Video's error codes as a Rust enum, with what each means for the
 //! person on screen. Pure, so the mapping is tested natively; codes from
-//! `twilio-facts.md`.
+//! `docs/twilio.md`.
 
 use crate::visit::machine::EndReason;
 

@@ -197,6 +197,37 @@ impl VisitState {
     }
 }
 
+/// What an ended visit's screen offers next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterEnd {
+    /// Join the same visit again (through the check, with a fresh token).
+    pub rejoin: bool,
+    /// A clinician's way back to their list.
+    pub back_to_visits: bool,
+}
+
+impl EndReason {
+    /// A clinician may always go back in or to their list. A patient or
+    /// guest may rejoin while their link is valid, unless the visit itself
+    /// is over (ended by the clinician, or the room closed).
+    pub fn after_end(self, me: Role, link_valid: bool) -> AfterEnd {
+        if me == Role::Provider {
+            return AfterEnd {
+                rejoin: link_valid,
+                back_to_visits: true,
+            };
+        }
+        let visit_goes_on = matches!(
+            self,
+            EndReason::Left | EndReason::ConnectionLost | EndReason::JoinedElsewhere
+        );
+        AfterEnd {
+            rejoin: link_valid && visit_goes_on,
+            back_to_visits: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,5 +488,32 @@ mod tests {
         assert_eq!(s.view(), IN_CALL);
         s.apply(Input::RemoteLeft("provider.c-2".into()));
         assert_eq!(s.view(), waiting(true, 0));
+    }
+
+    #[test]
+    fn an_ended_visit_offers_a_way_back_only_where_one_exists() {
+        let all = [
+            EndReason::Left,
+            EndReason::ClinicianEnded,
+            EndReason::JoinedElsewhere,
+            EndReason::TokenExpired,
+            EndReason::RoomEnded,
+            EndReason::ConnectionLost,
+        ];
+        for reason in all {
+            let clinician = reason.after_end(Role::Provider, true);
+            assert!(clinician.rejoin && clinician.back_to_visits, "{reason:?}");
+            assert!(!reason.after_end(Role::Provider, false).rejoin);
+            for role in [Role::Patient, Role::Guest] {
+                let after = reason.after_end(role, true);
+                assert!(!after.back_to_visits);
+                let goes_on = !matches!(
+                    reason,
+                    EndReason::ClinicianEnded | EndReason::RoomEnded | EndReason::TokenExpired
+                );
+                assert_eq!(after.rejoin, goes_on, "{role:?} {reason:?}");
+                assert!(!reason.after_end(role, false).rejoin, "an expired link");
+            }
+        }
     }
 }
