@@ -22,16 +22,6 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    /// Which limit a request counts against, by its path.
-    pub fn for_path(path: &str) -> Option<Bucket> {
-        match path {
-            "/api/session" => Some(Bucket::SignIn),
-            "/api/token" => Some(Bucket::Token),
-            "/api/visits" => Some(Bucket::Visits),
-            _ => None,
-        }
-    }
-
     /// Requests a minute, and how many may come at once.
     fn quota(self) -> Quota {
         let (per_minute, burst) = match self {
@@ -121,14 +111,15 @@ pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
     resolve_client_ip(req.peer_addr().map(|a| a.ip()), forwarded, trusted)
 }
 
-/// Middleware: answers 429 with `Retry-After` once a client is over its limit.
+/// Middleware of a limited route: answers 429 with `Retry-After` once a
+/// client is over its `bucket`.
 pub async fn limit(
+    bucket: Bucket,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let bucket = Bucket::for_path(req.path());
-    if let (Some(state), Some(bucket)) = (state, bucket) {
+    if let Some(state) = state {
         if let Some(client) = client_ip(req.request(), &state.trusted_proxies) {
             if let Err(wait) = state
                 .limits
@@ -199,13 +190,6 @@ mod tests {
             limits.check(Bucket::Token, client).is_ok(),
             "other buckets unaffected"
         );
-    }
-
-    #[test]
-    fn buckets_follow_paths() {
-        assert_eq!(Bucket::for_path("/api/session"), Some(Bucket::SignIn));
-        assert_eq!(Bucket::for_path("/api/session/refresh"), None);
-        assert_eq!(Bucket::for_path("/api/token"), Some(Bucket::Token));
     }
 
     proptest::proptest! {

@@ -1,7 +1,6 @@
 //! Clinician sign-in and session refresh.
 
 use crate::auth::{ClinicianSession, SessionExtra};
-use crate::error::json_response_error;
 use crate::rate_limit::client_ip;
 use crate::startup::AppState;
 use crate::tokens::{now, Claims};
@@ -14,7 +13,8 @@ pub enum SignInError {
     /// Unknown user and wrong password look the same from outside.
     #[error("That username and password do not match an account.")]
     InvalidCredentials,
-    #[error("Sign-in is busy. Please try again.")]
+    /// Every place for a password check is taken.
+    #[error("Sign-in is busy. Please try again in a moment.")]
     Busy,
 }
 
@@ -29,12 +29,27 @@ impl SignInError {
     fn code(&self) -> &'static str {
         match self {
             SignInError::InvalidCredentials => "invalid_credentials",
-            SignInError::Busy => "unavailable",
+            SignInError::Busy => "busy",
         }
     }
 }
 
-json_response_error!(SignInError);
+impl actix_web::ResponseError for SignInError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = crate::error::json_error(self.status(), self.code(), &self.to_string());
+        if matches!(self, SignInError::Busy) {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("1"),
+            );
+        }
+        response
+    }
+}
 
 /// `POST /api/session`.
 pub async fn sign_in(
@@ -45,10 +60,19 @@ pub async fn sign_in(
     let client = client_ip(&req, &state.trusted_proxies);
     let SessionRequest { username, password } = body.into_inner();
     let accounts = state.accounts.clone();
-    // Argon2 takes tens of milliseconds: keep it off the async workers.
-    let verified = web::block(move || accounts.verify(&username, &password))
-        .await
+    let place = state
+        .password_checks
+        .clone()
+        .try_acquire_owned()
         .map_err(|_| SignInError::Busy)?;
+    // Argon2 takes tens of milliseconds: keep it off the async workers.
+    let verified = web::block(move || {
+        let verified = accounts.verify(&username, &password);
+        drop(place);
+        verified
+    })
+    .await
+    .map_err(|_| SignInError::Busy)?;
     let Some(clinician) = verified else {
         crate::audit::refused("invalid_credentials", None, client);
         return Err(SignInError::InvalidCredentials);

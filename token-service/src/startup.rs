@@ -5,12 +5,13 @@ use crate::accounts::{Accounts, DEMO_ID};
 use crate::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
 use crate::error::{self, catch_panics, json_config};
 use crate::ids::{derive_key, VisitIds};
+use crate::rate_limit::{self, Bucket};
 use crate::rooms::RoomLimits;
 use crate::settings::{Lifetimes, Settings, SettingsError, VideoSettings};
 use crate::signalling::{self, Signalling};
 use crate::tokens::Signer;
 use crate::twilio_rest::TwilioRest;
-use crate::{health::health, rate_limit, sessions, video_tokens, visits};
+use crate::{health::health, sessions, video_tokens, visits};
 use actix_cors::Cors;
 use actix_files::Files;
 use actix_web::http::header;
@@ -42,6 +43,15 @@ pub struct AppState {
     /// Twilio's REST API, for presence and ending rooms; `None` in built-in mode.
     pub twilio_rest: Option<crate::twilio_rest::TwilioRest>,
     pub ice: crate::settings::IceSettings,
+    /// Places for password checks running at once: each argon2 check holds
+    /// about 19 MiB, so a flood of sign-ins must wait its turn, not grow
+    /// memory without bound.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+}
+
+/// Password checks at once: twice the cores keeps them all busy.
+fn password_check_places() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The demo clinician made at start-up in built-in mode without accounts.
@@ -118,6 +128,7 @@ impl AppState {
             }),
             ice: settings.ice,
             twilio_rest,
+            password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_places())),
         };
         Ok((state, demo))
     }
@@ -224,15 +235,14 @@ pub fn configure(
     cfg.service(
         web::scope("/api")
             .wrap(from_fn(catch_panics))
-            .wrap(from_fn(rate_limit::limit))
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
-            .service(resource("/session").route(web::post().to(sessions::sign_in)))
+            .service(limited(Bucket::SignIn, "/session").route(web::post().to(sessions::sign_in)))
             .service(resource("/session/refresh").route(web::post().to(sessions::refresh)))
-            .service(resource("/visits").route(web::post().to(visits::create_visit)))
+            .service(limited(Bucket::Visits, "/visits").route(web::post().to(visits::create_visit)))
             .service(resource("/visits/status").route(web::post().to(visits::status)))
             .service(resource("/visits/end").route(web::post().to(visits::end)))
             .service(resource("/visits/running-late").route(web::post().to(visits::running_late)))
-            .service(resource("/token").route(web::post().to(video_tokens::mint)))
+            .service(limited(Bucket::Token, "/token").route(web::post().to(video_tokens::mint)))
             .service(resource("/rooms/ws").route(web::get().to(signalling::connect)))
             .default_service(web::to(error::not_found)),
     );
@@ -253,4 +263,23 @@ pub fn configure(
 /// A resource that answers methods it has no route for with the JSON 405.
 fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(error::method_not_allowed))
+}
+
+/// A resource whose requests count against `bucket`. The limit belongs to
+/// the matched route, so no spelling of its path (`/api/%73ession`) escapes.
+fn limited(
+    bucket: Bucket,
+    path: &str,
+) -> actix_web::Resource<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    resource(path).wrap(from_fn(move |req, next| {
+        rate_limit::limit(bucket, req, next)
+    }))
 }

@@ -262,3 +262,58 @@ async fn sigterm_shuts_down_gracefully_with_success() {
         .unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
+
+/// The service's peak resident memory so far, in MiB (Linux `VmHWM`).
+fn peak_rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM in /proc status");
+    let kib: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    kib / 1024
+}
+
+/// Peak memory a sign-in flood may cost (the bound).
+const FLOOD_PEAK_MIB: u64 = 300;
+
+#[tokio::test]
+async fn a_sign_in_flood_waits_its_turn_within_bounded_memory() {
+    // As behind a gateway that does the rate limiting: only the cap holds.
+    let (mut child, base, _log) = start_binary(&[("RATE_LIMITS", "off")]).await;
+    let pid = child.id().unwrap();
+    let before = peak_rss_mib(pid);
+    let client = reqwest::Client::new();
+    let attempts = (0..250).map(|i| {
+        let (client, url) = (client.clone(), format!("{base}/api/session"));
+        tokio::spawn(async move {
+            let body = serde_json::json!({"username": format!("nobody-{i}"), "password": "guess"});
+            let response = client.post(url).json(&body).send().await.unwrap();
+            let retry = response.headers().contains_key("retry-after");
+            (response.status().as_u16(), retry)
+        })
+    });
+    let outcomes: Vec<(u16, bool)> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let peak = peak_rss_mib(pid);
+    let busy = outcomes.iter().filter(|(s, _)| *s == 503).count();
+    let refused = outcomes.iter().filter(|(s, _)| *s == 401).count();
+    println!(
+        "figure: 250 parallel sign-ins: {refused} checked (401), {busy} told busy (503); peak RSS {before} -> {peak} MiB"
+    );
+    assert_eq!(refused + busy, 250, "{outcomes:?}");
+    assert!(
+        outcomes.iter().all(|(s, retry)| *s != 503 || *retry),
+        "503 without Retry-After"
+    );
+    assert!(busy > 0, "nothing was turned away");
+    assert!(peak < FLOOD_PEAK_MIB, "peak RSS {peak} MiB");
+    child.kill().await.unwrap();
+}
