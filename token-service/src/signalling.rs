@@ -28,14 +28,51 @@ const HEARTBEAT: Duration = Duration::from_secs(4);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages queued for one slow socket before it is dropped.
 const OUTBOX: usize = 256;
+/// A browser that takes longer than this to accept one frame is not
+/// reading: its socket is closed, so it cannot hold a place.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug)]
-enum Outgoing {
-    Signal(ServerSignal),
-    Close(u16, &'static str),
+/// How a socket's loop is reached from elsewhere: signals go through a
+/// bounded queue; a close notice has a lane of its own, so a full queue
+/// can never drop it.
+#[derive(Debug, Clone)]
+struct Outbox {
+    signals: mpsc::Sender<ServerSignal>,
+    closing: mpsc::Sender<(u16, &'static str)>,
 }
 
-type Outbox = mpsc::Sender<Outgoing>;
+impl Outbox {
+    /// Queues a signal; a queue that is full belongs to a socket that is
+    /// not reading, which is closed instead.
+    fn signal(&self, message: ServerSignal) {
+        if self.signals.try_send(message).is_err() {
+            self.close(close_code::POLICY, "not reading messages");
+        }
+    }
+
+    /// Asks the socket to close; the first reason given wins.
+    fn close(&self, code: u16, why: &'static str) {
+        let _ = self.closing.try_send((code, why));
+    }
+}
+
+/// The receiving ends of an [`Outbox`], owned by its socket's loop.
+struct Inbox {
+    signals: mpsc::Receiver<ServerSignal>,
+    closing: mpsc::Receiver<(u16, &'static str)>,
+}
+
+fn mailbox() -> (Outbox, Inbox) {
+    let (signals, signals_in) = mpsc::channel(OUTBOX);
+    let (closing, closing_in) = mpsc::channel(1);
+    (
+        Outbox { signals, closing },
+        Inbox {
+            signals: signals_in,
+            closing: closing_in,
+        },
+    )
+}
 
 #[derive(Debug)]
 pub struct Signalling {
@@ -75,12 +112,9 @@ impl Signalling {
             .or_default()
             .push(seen);
         for patient in &patients {
-            send(
-                patient,
-                ServerSignal::Notice {
-                    text: text.to_owned(),
-                },
-            );
+            patient.signal(ServerSignal::Notice {
+                text: text.to_owned(),
+            });
         }
         let delivered = matches!(tokio::time::timeout(wait, confirmed).await, Ok(Ok(())));
         if !delivered {
@@ -111,10 +145,7 @@ impl Signalling {
     /// Ends `room` for everyone: each browser is told (4003) and disconnected.
     pub fn end(&self, room: &str) {
         for member in self.registry().end(room) {
-            let _ = member.try_send(Outgoing::Close(
-                close_code::ROOM_ENDED,
-                "the clinician ended the visit",
-            ));
+            member.close(close_code::ROOM_ENDED, "the clinician ended the visit");
         }
     }
 }
@@ -252,11 +283,6 @@ struct Member {
     connection: u64,
 }
 
-fn send(outbox: &Outbox, message: ServerSignal) {
-    // A full outbox means a stalled socket; its own loop closes it.
-    let _ = outbox.try_send(Outgoing::Signal(message));
-}
-
 async fn run(
     state: std::sync::Arc<AppState>,
     member: Member,
@@ -266,7 +292,7 @@ async fn run(
     let Some(signalling) = state.signalling.as_ref() else {
         return;
     };
-    let (outbox, mut inbox) = mpsc::channel(OUTBOX);
+    let (outbox, mut inbox) = mailbox();
     let joined = signalling.registry().join(
         &member.room,
         &member.identity,
@@ -284,17 +310,14 @@ async fn run(
         }
     };
     if let Some(replaced) = joined.replaced {
-        let _ = replaced.try_send(Outgoing::Close(
-            close_code::REPLACED,
-            "joined from another tab or device",
-        ));
+        replaced.close(close_code::REPLACED, "joined from another tab or device");
     }
     let me = Participant {
         identity: member.identity.clone(),
         role: member.role,
     };
     for other in &joined.others {
-        send(other, ServerSignal::Joined(me.clone()));
+        other.signal(ServerSignal::Joined(me.clone()));
     }
     let welcome = ServerSignal::Welcome {
         identity: member.identity.clone(),
@@ -315,16 +338,15 @@ async fn run(
         .registry()
         .leave(&member.room, &member.identity, member.connection);
     for other in &others {
-        send(
-            other,
-            ServerSignal::Left {
-                identity: member.identity.clone(),
-            },
-        );
+        other.signal(ServerSignal::Left {
+            identity: member.identity.clone(),
+        });
     }
-    let _ = session
-        .close(ended.map(|(code, why)| close(code, why)))
-        .await;
+    let _ = tokio::time::timeout(
+        SEND_TIMEOUT,
+        session.close(ended.map(|(code, why)| close(code, why))),
+    )
+    .await;
 }
 
 fn close(code: u16, description: &str) -> CloseReason {
@@ -341,11 +363,23 @@ async fn serve(
     session: &mut actix_ws::Session,
     stream: &mut actix_ws::AggregatedMessageStream,
     outbox: &Outbox,
-    inbox: &mut mpsc::Receiver<Outgoing>,
+    inbox: &mut Inbox,
     welcome: ServerSignal,
 ) -> Option<(u16, &'static str)> {
+    let not_reading = Some((close_code::POLICY, "not reading messages"));
+    // Every write is bounded in time: a browser that stops reading must not
+    // stall this loop, or its heartbeat and close notices never run.
+    macro_rules! send_within {
+        ($send:expr) => {
+            match tokio::time::timeout(SEND_TIMEOUT, $send).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return None,
+                Err(_) => return not_reading,
+            }
+        };
+    }
     let text = |message: &ServerSignal| serde_json::to_string(message).expect("signals serialise");
-    session.text(text(&welcome)).await.ok()?;
+    send_within!(session.text(text(&welcome)));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut last_heard = Instant::now();
     let mut budget = MessageBudget::new(last_heard);
@@ -353,39 +387,38 @@ async fn serve(
         tokio::select! {
             incoming = stream.next() => {
                 last_heard = Instant::now();
+                // Every frame counts, pings and binary ones too.
+                if !budget.spend(last_heard) {
+                    return Some((close_code::POLICY, "too many messages"));
+                }
                 match incoming? {
                     Ok(AggregatedMessage::Text(body)) => {
-                        if !budget.spend(last_heard) {
-                            return Some((close_code::POLICY, "too many messages"));
-                        }
                         match serde_json::from_str::<ClientSignal>(&body) {
                             Ok(ClientSignal::Signal { to, payload }) => {
                                 let target = signalling.registry().route(&member.room, &to);
                                 let relayed = ServerSignal::Signal { from: member.identity.clone(), payload };
                                 match target {
-                                    Some(target) => send(&target, relayed),
-                                    None => send(outbox, refusal("unknown_peer", "That participant is not in this visit.")),
+                                    Some(target) => target.signal(relayed),
+                                    None => outbox.signal(refusal("unknown_peer", "That participant is not in this visit.")),
                                 }
                             }
                             Ok(ClientSignal::NoticeSeen) if member.role == Role::Patient => signalling.notice_seen(&member.room),
-                            Ok(ClientSignal::NoticeSeen) | Err(_) => send(outbox, refusal("invalid_message", "That message is not a signal.")),
+                            Ok(ClientSignal::NoticeSeen) | Err(_) => outbox.signal(refusal("invalid_message", "That message is not a signal.")),
                         }
                     }
-                    Ok(AggregatedMessage::Ping(bytes)) => session.pong(&bytes).await.ok()?,
+                    Ok(AggregatedMessage::Ping(bytes)) => send_within!(session.pong(&bytes)),
                     Ok(AggregatedMessage::Close(_)) => return None,
                     Ok(_) => {}
                     Err(_) => return Some((close_code::POLICY, "message too large or malformed")),
                 }
             }
-            outgoing = inbox.recv() => match outgoing? {
-                Outgoing::Signal(message) => session.text(text(&message)).await.ok()?,
-                Outgoing::Close(code, why) => return Some((code, why)),
-            },
+            closing = inbox.closing.recv() => return closing,
+            outgoing = inbox.signals.recv() => send_within!(session.text(text(&outgoing?))),
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > IDLE_TIMEOUT {
                     return Some((close_code::IDLE, "no answer from the browser"));
                 }
-                session.ping(b"").await.ok()?;
+                send_within!(session.ping(b""));
             }
         }
     }

@@ -2,7 +2,12 @@
 //! getting around a limit or a rule, and must be refused.
 
 use crate::helpers::{spawn_app, TestApp, CLINICIAN_ONE};
+use crate::signalling::{closed_with, connect, guest_token, next, visit};
+use api_types::{close_code, ServerSignal};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
 
 /// Sends `count` requests to `path` spellings in turn; returns the statuses.
 async fn statuses(
@@ -50,4 +55,66 @@ async fn percent_encoded_paths_count_against_the_same_limits() {
     let seen = statuses(&app, &visits, 23, &visit, Some(&session)).await;
     assert!(seen[..20].iter().all(|&s| s == 200), "{seen:?}");
     assert!(seen[20..].iter().all(|&s| s == 429), "visits: {seen:?}");
+}
+
+#[tokio::test]
+async fn a_browser_that_stops_reading_loses_its_place() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let guest = guest_token(&app, &visit.guest_invite).await;
+    let mut patient = connect(&app, &visit.patient.token).await;
+    next(&mut patient).await;
+    // The guest keeps pinging, so it never looks idle, but reads nothing.
+    let (mut guest_out, _guest_in) = connect(&app, &guest.token).await.split();
+    assert!(matches!(next(&mut patient).await, ServerSignal::Joined(_)));
+
+    let started = Instant::now();
+    let big = "x".repeat(60 * 1024);
+    let relay =
+        json!({"type": "signal", "to": guest.identity, "payload": {"sdp": big}}).to_string();
+    let left = tokio::time::timeout(Duration::from_secs(45), async {
+        loop {
+            patient.send(Message::text(relay.clone())).await.unwrap();
+            let _ = guest_out.send(Message::Ping(vec![].into())).await;
+            match tokio::time::timeout(Duration::from_millis(40), patient.next()).await {
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    if let Ok(ServerSignal::Left { identity }) = serde_json::from_str(&text) {
+                        return identity;
+                    }
+                }
+                Ok(Some(Ok(_))) | Err(_) => {}
+                other => panic!("the patient's socket ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a guest that reads nothing lost its place within 45 s");
+    assert_eq!(left, guest.identity);
+    println!(
+        "figure: a guest that stopped reading left the room after {} ms",
+        started.elapsed().as_millis()
+    );
+}
+
+#[tokio::test]
+async fn every_frame_counts_against_the_message_limit() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    for frame in [
+        Message::Ping(vec![].into()),
+        Message::Binary(vec![0; 1024].into()),
+    ] {
+        let mut socket = connect(&app, &visit.patient.token).await;
+        next(&mut socket).await;
+        for _ in 0..120 {
+            if socket.send(frame.clone()).await.is_err() {
+                break;
+            }
+        }
+        assert_eq!(
+            closed_with(&mut socket).await,
+            close_code::POLICY,
+            "{frame:?}"
+        );
+    }
 }

@@ -8,10 +8,10 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error, Message};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn try_connect(app: &TestApp, token: &str) -> Result<Socket, Error> {
+pub(crate) async fn try_connect(app: &TestApp, token: &str) -> Result<Socket, Error> {
     let url = format!("{}/api/rooms/ws", app.address.replace("http://", "ws://"));
     let mut request = url.into_client_request().unwrap();
     let protocols = format!("{SIGNALLING_PROTOCOL}, {token}");
@@ -23,7 +23,7 @@ async fn try_connect(app: &TestApp, token: &str) -> Result<Socket, Error> {
         .map(|(socket, _)| socket)
 }
 
-async fn connect(app: &TestApp, token: &str) -> Socket {
+pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
     try_connect(app, token).await.expect("the socket opens")
 }
 
@@ -45,7 +45,7 @@ async fn refused(app: &TestApp, token: &str) -> (u16, String) {
 }
 
 /// The next signal, skipping pings; panics after 5 s of silence.
-async fn next(socket: &mut Socket) -> ServerSignal {
+pub(crate) async fn next(socket: &mut Socket) -> ServerSignal {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -59,7 +59,7 @@ async fn next(socket: &mut Socket) -> ServerSignal {
 }
 
 /// The close code the server ends the socket with.
-async fn closed_with(socket: &mut Socket) -> u16 {
+pub(crate) async fn closed_with(socket: &mut Socket) -> u16 {
     loop {
         match tokio::time::timeout(Duration::from_secs(20), socket.next())
             .await
@@ -72,13 +72,13 @@ async fn closed_with(socket: &mut Socket) -> u16 {
     }
 }
 
-struct Visit {
-    patient: TokenResponse,
-    clinician: TokenResponse,
-    guest_invite: String,
+pub(crate) struct Visit {
+    pub patient: TokenResponse,
+    pub clinician: TokenResponse,
+    pub guest_invite: String,
 }
 
-async fn visit(app: &TestApp) -> Visit {
+pub(crate) async fn visit(app: &TestApp) -> Visit {
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let token = |body: serde_json::Value, bearer: Option<String>| async move {
@@ -99,7 +99,7 @@ async fn visit(app: &TestApp) -> Visit {
     }
 }
 
-async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
+pub(crate) async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
     app.post("/api/token", &json!({"invite": invite}), None)
         .await
         .json()
