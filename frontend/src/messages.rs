@@ -55,6 +55,8 @@ pub fn visit_status(live: Option<Result<Option<&VisitStatus>, &()>>, now: u64) -
 /// Why a visit link cannot be used, as the patient or guest meets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InviteProblem {
+    /// The clinician ended the visit for everyone.
+    Ended,
     Expired,
     NotYetValid,
     Invalid,
@@ -66,6 +68,7 @@ impl InviteProblem {
     pub fn from_error(err: &HttpError) -> Self {
         match (err, err.code()) {
             (HttpError::Network, _) => InviteProblem::Unreachable,
+            (_, Some("visit_ended")) => InviteProblem::Ended,
             (_, Some("invite_expired")) => InviteProblem::Expired,
             (_, Some("invite_not_yet_valid")) => InviteProblem::NotYetValid,
             (_, Some("invite_invalid" | "wrong_visit" | "invalid_body")) => InviteProblem::Invalid,
@@ -75,6 +78,7 @@ impl InviteProblem {
 
     pub fn title(self) -> &'static str {
         match self {
+            InviteProblem::Ended => "This visit has ended",
             InviteProblem::Expired => "This visit link has expired",
             InviteProblem::NotYetValid => "It's a little early",
             InviteProblem::Invalid => "This visit link doesn't work",
@@ -86,6 +90,9 @@ impl InviteProblem {
 
     pub fn advice(self) -> &'static str {
         match self {
+            InviteProblem::Ended => {
+                "Your clinician ended this visit. If you still need them, please contact your clinic."
+            }
             InviteProblem::Expired => {
                 "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link."
             }
@@ -114,6 +121,10 @@ mod tests {
 
     #[test]
     fn invite_codes_map_to_what_the_patient_should_do() {
+        assert_eq!(
+            InviteProblem::from_error(&status("visit_ended")),
+            InviteProblem::Ended
+        );
         assert_eq!(
             InviteProblem::from_error(&status("invite_expired")),
             InviteProblem::Expired

@@ -4,6 +4,7 @@ pub mod accounts;
 mod audit;
 pub mod auth;
 pub mod cli;
+pub mod ended;
 pub mod error;
 mod health;
 pub mod ice;

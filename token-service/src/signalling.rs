@@ -164,6 +164,8 @@ pub enum SignallingError {
     NotLocal,
     #[error("This address takes WebSocket connections only.")]
     NotWebSocket,
+    #[error("This visit has ended.")]
+    VisitEnded,
 }
 
 impl SignallingError {
@@ -176,6 +178,7 @@ impl SignallingError {
             SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
             SignallingError::NotLocal => StatusCode::NOT_FOUND,
             SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
+            SignallingError::VisitEnded => StatusCode::GONE,
         }
     }
 
@@ -188,6 +191,7 @@ impl SignallingError {
             SignallingError::Join(JoinError::ServiceFull) => "unavailable",
             SignallingError::NotLocal => "not_found",
             SignallingError::NotWebSocket => "websocket_required",
+            SignallingError::VisitEnded => "visit_ended",
         }
     }
 }
@@ -269,6 +273,12 @@ fn admit<'a>(
         TokenError::Expired => SignallingError::Expired,
         _ => SignallingError::Invalid,
     })?;
+    if state
+        .ended
+        .is_ended(&claims.extra.room, crate::tokens::now())
+    {
+        return Err(SignallingError::VisitEnded);
+    }
     signalling
         .registry()
         .admits(&claims.extra.room, &claims.registered.sub)

@@ -47,6 +47,8 @@ pub struct AppState {
     /// about 19 MiB, so a flood of sign-ins must wait its turn, not grow
     /// memory without bound.
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Visits ended for everyone: refused from then on.
+    pub ended: crate::ended::EndedVisits,
 }
 
 /// Password checks at once: twice the cores keeps them all busy.
@@ -129,6 +131,7 @@ impl AppState {
             ice: settings.ice,
             twilio_rest,
             password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_places())),
+            ended: crate::ended::EndedVisits::default(),
         };
         Ok((state, demo))
     }

@@ -37,6 +37,8 @@ pub enum VideoTokenError {
     NotYourVisit,
     #[error("Notice participants exist only for Twilio rooms; built-in rooms get notices from the service.")]
     NoticeUnavailable,
+    #[error("This visit has ended. If you still need your clinician, please contact your clinic.")]
+    VisitEnded,
     #[error("{0}")]
     Auth(#[from] AuthError),
 }
@@ -51,6 +53,7 @@ impl VideoTokenError {
             | VideoTokenError::InviteNotYetValid
             | VideoTokenError::InviteInvalid => StatusCode::UNAUTHORIZED,
             VideoTokenError::WrongVisit | VideoTokenError::NotYourVisit => StatusCode::FORBIDDEN,
+            VideoTokenError::VisitEnded => StatusCode::GONE,
             VideoTokenError::Auth(err) => actix_web::ResponseError::status_code(err),
         }
     }
@@ -64,6 +67,7 @@ impl VideoTokenError {
             VideoTokenError::WrongVisit => "wrong_visit",
             VideoTokenError::NotYourVisit => "not_your_visit",
             VideoTokenError::NoticeUnavailable => "notice_unavailable",
+            VideoTokenError::VisitEnded => "visit_ended",
             VideoTokenError::Auth(err) => err.code(),
         }
     }
@@ -165,6 +169,14 @@ pub async fn mint(
         (None, Some(_)) => Err(VideoTokenError::Auth(AuthError::Missing)),
         (None, None) => Err(VideoTokenError::NeedInviteOrVisit),
     }
+    .and_then(|admission| {
+        let ended = state.ended.is_ended(&room_name(&admission.visit_id), now());
+        if ended {
+            Err(VideoTokenError::VisitEnded)
+        } else {
+            Ok(admission)
+        }
+    })
     .inspect_err(|err| crate::audit::refused(err.code(), visit_id.as_deref(), client))?;
 
     let now = now();

@@ -260,6 +260,7 @@ pub async fn end(
 ) -> Result<HttpResponse, LiveError> {
     check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
     let room = room_name(&body.visit_id);
+    state.ended.end(&room, now());
     match (&state.signalling, &state.twilio_rest) {
         (Some(signalling), _) => signalling.end(&room),
         (None, Some(twilio)) => twilio.end(&room).await.map_err(unavailable)?,

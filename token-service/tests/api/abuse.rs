@@ -1,8 +1,9 @@
 //! The service as an attacker meets it: each test replays one way of
 //! getting around a limit or a rule, and must be refused.
 
+use crate::helpers::assert_error;
 use crate::helpers::{spawn_app, TestApp, CLINICIAN_ONE};
-use crate::signalling::{closed_with, connect, guest_token, next, visit};
+use crate::signalling::{closed_with, connect, guest_token, next, refused, visit};
 use api_types::{close_code, ServerSignal};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -117,4 +118,63 @@ async fn every_frame_counts_against_the_message_limit() {
             "{frame:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn end_visit_is_final_for_tokens_invites_and_sockets() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let created = app.create_visit(&session).await;
+    let mint = |body: Value, bearer: Option<String>| {
+        let app = &app;
+        async move { app.post("/api/token", &body, bearer.as_deref()).await }
+    };
+    let patient_token: api_types::TokenResponse =
+        mint(json!({"invite": created.patient_invite}), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+    let mut patient = connect(&app, &patient_token.token).await;
+    next(&mut patient).await;
+
+    let end = json!({"visit_id": created.visit_id});
+    assert_eq!(
+        app.post("/api/visits/end", &end, Some(&session))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(closed_with(&mut patient).await, close_code::ROOM_ENDED);
+
+    // Replays: the same room token, both invites, the clinician's own way in.
+    assert_eq!(
+        refused(&app, &patient_token.token).await,
+        (410, "visit_ended".to_owned())
+    );
+    for invite in [&created.patient_invite, &created.guest_invite] {
+        assert_error(
+            mint(json!({"invite": invite}), None).await,
+            410,
+            "visit_ended",
+        )
+        .await;
+    }
+    assert_error(
+        mint(json!({"visit_id": created.visit_id}), Some(session.clone())).await,
+        410,
+        "visit_ended",
+    )
+    .await;
+    let status: Value = app
+        .post(
+            "/api/visits/status",
+            &json!({"visit_ids": [created.visit_id]}),
+            Some(&session),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["visits"][0]["presence"], "empty", "{status}");
 }

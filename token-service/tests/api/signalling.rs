@@ -28,7 +28,7 @@ pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
 }
 
 /// Connecting with `token` is refused before the upgrade: (status, error code).
-async fn refused(app: &TestApp, token: &str) -> (u16, String) {
+pub(crate) async fn refused(app: &TestApp, token: &str) -> (u16, String) {
     match try_connect(app, token).await {
         Err(Error::Http(response)) => {
             let body: serde_json::Value =
