@@ -70,7 +70,7 @@ impl RateLimits {
         if limiter.len() > MAX_TRACKED_CLIENTS {
             limiter.retain_recent();
         }
-        limiter.check_key(&client).map_err(|not_until| {
+        limiter.check_key(&limit_key(client)).map_err(|not_until| {
             not_until
                 .wait_time_from(DefaultClock::default().now())
                 .as_secs()
@@ -79,28 +79,52 @@ impl RateLimits {
     }
 }
 
-/// The client's address: the peer, or, when the peer is a trusted proxy, the
-/// nearest untrusted address in `X-Forwarded-For`.
+/// The client's address: the peer, or, when the peer is a trusted proxy,
+/// the nearest untrusted hop in `X-Forwarded-For`, read from the right (the
+/// entries on the left are whatever the client sent). Each hop is an IP,
+/// optionally with a port (`203.0.113.9:4711`, `[2001:db8::1]:4711`), as
+/// some proxies write it. A hop that does not parse ends the walk at the
+/// last trusted hop, so a malformed header never lets a client choose.
 pub fn resolve_client_ip(
     peer: Option<IpAddr>,
     forwarded_for: Option<&str>,
     trusted: &[IpAddr],
 ) -> Option<IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
-        return Some(peer);
+    let mut nearest = peer?;
+    if !trusted.contains(&nearest) {
+        return Some(nearest);
     }
-    let hops: Vec<IpAddr> = forwarded_for
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|hop| hop.trim().parse().ok())
-        .collect();
-    hops.iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .or(hops.first())
-        .copied()
-        .or(Some(peer))
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        let Some(hop) = parse_hop(hop.trim()) else {
+            break;
+        };
+        nearest = hop;
+        if !trusted.contains(&hop) {
+            break;
+        }
+    }
+    Some(nearest)
+}
+
+/// An IP, or an IP with a port.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+/// The key a client is limited under: IPv6 clients by their /64 (one home
+/// or phone gets a whole /64 and can pick any address in it).
+pub fn limit_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !u128::from(u64::MAX),
+            )),
+        },
+        v4 => v4,
+    }
 }
 
 pub fn client_ip(req: &HttpRequest, trusted: &[IpAddr]) -> Option<IpAddr> {
@@ -171,6 +195,39 @@ mod tests {
         );
         assert_eq!(resolve_client_ip(Some(proxy), None, &[proxy]), Some(proxy));
         assert_eq!(resolve_client_ip(None, header, &[proxy]), None);
+    }
+
+    #[test]
+    fn forwarded_for_is_parsed_strictly_from_the_right() {
+        let (proxy, inner) = (ip("10.0.0.1"), ip("10.0.0.2"));
+        let resolve = |header: &str| resolve_client_ip(Some(proxy), Some(header), &[proxy, inner]);
+        // A proxy that writes ports: still the real client, not a spoof.
+        assert_eq!(
+            resolve("1.1.1.1, 203.0.113.9:4711"),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(resolve("[2001:db8::7]:443"), Some(ip("2001:db8::7")));
+        // Garbage where the client should be: the nearest trusted hop, never
+        // an address the client wrote further left.
+        assert_eq!(resolve("1.1.1.1, not-an-ip"), Some(proxy));
+        assert_eq!(resolve("1.1.1.1, garbage, 10.0.0.2"), Some(inner));
+        assert_eq!(resolve(""), Some(proxy));
+        // Through two trusted proxies.
+        assert_eq!(resolve("203.0.113.9, 10.0.0.2"), Some(ip("203.0.113.9")));
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_limit_per_64() {
+        let limits = RateLimits::default();
+        for host in 1..=5 {
+            let address = ip(&format!("2001:db8:1:2::{host:x}"));
+            assert!(limits.check(Bucket::SignIn, address).is_ok());
+        }
+        assert!(limits
+            .check(Bucket::SignIn, ip("2001:db8:1:2:ffff::1"))
+            .is_err());
+        assert!(limits.check(Bucket::SignIn, ip("2001:db8:1:3::1")).is_ok());
+        assert_eq!(limit_key(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
     }
 
     #[test]
