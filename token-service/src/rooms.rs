@@ -7,13 +7,20 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoomLimits {
     pub participants_per_room: usize,
+    /// Interpreters and relatives at once. At most two fewer than the
+    /// room's places, so the patient's and the clinician's are always free.
+    pub guests_per_room: usize,
     pub total_sockets: usize,
 }
+
+/// Places in a built-in room.
+pub const PARTICIPANTS_PER_ROOM: usize = 6;
 
 impl Default for RoomLimits {
     fn default() -> Self {
         Self {
-            participants_per_room: 6,
+            participants_per_room: PARTICIPANTS_PER_ROOM,
+            guests_per_room: 3,
             total_sockets: 5_000,
         }
     }
@@ -23,6 +30,8 @@ impl Default for RoomLimits {
 pub enum JoinError {
     #[error("This visit already has the most participants it allows.")]
     RoomFull,
+    #[error("This visit already has as many interpreters and relatives as it allows.")]
+    GuestsFull,
     #[error("The video service is at capacity. Please try again shortly.")]
     ServiceFull,
 }
@@ -62,7 +71,7 @@ impl<S: Clone> Registry<S> {
     }
 
     /// Whether a new member could join now (checked before the upgrade).
-    pub fn admits(&self, room: &str, identity: &str) -> Result<(), JoinError> {
+    pub fn admits(&self, room: &str, identity: &str, role: Role) -> Result<(), JoinError> {
         let members = self.rooms.get(room);
         let rejoining = members.is_some_and(|m| m.contains_key(identity));
         if rejoining {
@@ -70,6 +79,10 @@ impl<S: Clone> Registry<S> {
         }
         if self.sockets >= self.limits.total_sockets {
             return Err(JoinError::ServiceFull);
+        }
+        let guests = members.map_or(0, |m| m.values().filter(|m| m.role == Role::Guest).count());
+        if role == Role::Guest && guests >= self.limits.guests_per_room {
+            return Err(JoinError::GuestsFull);
         }
         if members.map_or(0, HashMap::len) >= self.limits.participants_per_room {
             return Err(JoinError::RoomFull);
@@ -85,7 +98,7 @@ impl<S: Clone> Registry<S> {
         connection: u64,
         sink: S,
     ) -> Result<Joined<S>, JoinError> {
-        self.admits(room, identity)?;
+        self.admits(room, identity, role)?;
         let members = self.rooms.entry(room.to_owned()).or_default();
         let replaced = members
             .insert(
@@ -188,8 +201,9 @@ mod tests {
 
     fn registry() -> Registry<&'static str> {
         Registry::new(RoomLimits {
-            participants_per_room: 3,
-            total_sockets: 4,
+            participants_per_room: 4,
+            guests_per_room: 2,
+            total_sockets: 5,
         })
     }
 
@@ -235,21 +249,30 @@ mod tests {
     }
 
     #[test]
-    fn rooms_and_the_service_have_limits() {
+    fn guests_are_capped_and_the_patient_and_clinician_always_fit() {
         let mut r = registry();
-        for (i, id) in ["a.1", "a.2", "a.3"].into_iter().enumerate() {
+        for (i, id) in ["guest.1", "guest.2"].into_iter().enumerate() {
             r.join("a", id, Role::Guest, i as u64, "s").unwrap();
         }
         assert_eq!(
-            r.join("a", "a.4", Role::Guest, 9, "s").unwrap_err(),
-            JoinError::RoomFull
+            r.join("a", "guest.3", Role::Guest, 9, "s").unwrap_err(),
+            JoinError::GuestsFull
         );
         assert!(
-            r.admits("a", "a.1").is_ok(),
+            r.admits("a", "guest.1", Role::Guest).is_ok(),
             "a member may always come back"
         );
-        r.join("b", "b.1", Role::Guest, 10, "s").unwrap();
-        assert_eq!(r.admits("c", "c.1"), Err(JoinError::ServiceFull));
+        r.join("a", "patient.p", Role::Patient, 3, "p").unwrap();
+        r.join("a", "provider.c", Role::Provider, 4, "c").unwrap();
+        assert_eq!(
+            r.admits("a", "provider.d", Role::Provider),
+            Err(JoinError::RoomFull)
+        );
+        r.join("b", "patient.q", Role::Patient, 10, "s").unwrap();
+        assert_eq!(
+            r.admits("c", "patient.r", Role::Patient),
+            Err(JoinError::ServiceFull)
+        );
     }
 
     #[test]

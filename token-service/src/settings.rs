@@ -37,6 +37,8 @@ pub struct Settings {
     pub tls: Option<TlsFiles>,
     /// Built-in rooms: sockets one copy of the service holds at most.
     pub max_sockets: usize,
+    /// Built-in rooms: interpreters and relatives in one visit at once.
+    pub max_guests: usize,
 }
 
 /// Browsers allow the camera only on https or localhost, so a clinic trying
@@ -253,6 +255,22 @@ impl Settings {
                 SettingsError::new("MAX_SOCKETS", format!("{raw:?} is not a positive number"))
             })?,
         };
+        // Two places stay for the patient and the clinician.
+        let most_guests = crate::rooms::PARTICIPANTS_PER_ROOM - 2;
+        let max_guests = match var("MAX_GUESTS") {
+            None => 3,
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n <= most_guests)
+                .ok_or_else(|| {
+                    SettingsError::new(
+                        "MAX_GUESTS",
+                        format!("{raw:?} is not a number from 0 to {most_guests}"),
+                    )
+                })?,
+        };
         let tls = match (var("TLS_CERT_FILE"), var("TLS_KEY_FILE")) {
             (None, None) => None,
             (Some(certificate), Some(private_key)) => Some(TlsFiles {
@@ -283,6 +301,7 @@ impl Settings {
             ice,
             tls,
             max_sockets,
+            max_guests,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -715,6 +734,19 @@ mod tests {
             settings(&[("MAX_SOCKETS", "0")]).unwrap_err().variable,
             "MAX_SOCKETS"
         );
+    }
+
+    #[test]
+    fn max_guests_leaves_the_patient_and_clinician_their_places() {
+        assert_eq!(settings(&[]).unwrap().max_guests, 3);
+        assert_eq!(settings(&[("MAX_GUESTS", "0")]).unwrap().max_guests, 0);
+        assert_eq!(settings(&[("MAX_GUESTS", "4")]).unwrap().max_guests, 4);
+        for bad in ["5", "-1", "many"] {
+            assert_eq!(
+                settings(&[("MAX_GUESTS", bad)]).unwrap_err().variable,
+                "MAX_GUESTS"
+            );
+        }
     }
 
     #[test]

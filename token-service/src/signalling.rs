@@ -174,7 +174,9 @@ impl SignallingError {
             SignallingError::MissingToken | SignallingError::Expired | SignallingError::Invalid => {
                 StatusCode::UNAUTHORIZED
             }
-            SignallingError::Join(JoinError::RoomFull) => StatusCode::CONFLICT,
+            SignallingError::Join(JoinError::RoomFull | JoinError::GuestsFull) => {
+                StatusCode::CONFLICT
+            }
             SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
             SignallingError::NotLocal => StatusCode::NOT_FOUND,
             SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
@@ -188,6 +190,7 @@ impl SignallingError {
             SignallingError::Expired => "room_token_expired",
             SignallingError::Invalid => "room_token_invalid",
             SignallingError::Join(JoinError::RoomFull) => "room_full",
+            SignallingError::Join(JoinError::GuestsFull) => "guests_full",
             SignallingError::Join(JoinError::ServiceFull) => "unavailable",
             SignallingError::NotLocal => "not_found",
             SignallingError::NotWebSocket => "websocket_required",
@@ -281,7 +284,11 @@ fn admit<'a>(
     }
     signalling
         .registry()
-        .admits(&claims.extra.room, &claims.registered.sub)
+        .admits(
+            &claims.extra.room,
+            &claims.registered.sub,
+            claims.extra.role,
+        )
         .map_err(SignallingError::Join)?;
     Ok((claims, signalling))
 }

@@ -125,6 +125,7 @@ impl AppState {
             signalling: local.then(|| {
                 Signalling::new(RoomLimits {
                     total_sockets: settings.max_sockets,
+                    guests_per_room: settings.max_guests,
                     ..RoomLimits::default()
                 })
             }),

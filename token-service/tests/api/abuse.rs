@@ -178,3 +178,28 @@ async fn end_visit_is_final_for_tokens_invites_and_sockets() {
         .unwrap();
     assert_eq!(status["visits"][0]["presence"], "empty", "{status}");
 }
+
+#[tokio::test]
+async fn a_guest_link_cannot_fill_the_room() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut sockets = Vec::new();
+    for _ in 0..3 {
+        let guest = guest_token(&app, &visit.guest_invite).await;
+        sockets.push(connect(&app, &guest.token).await);
+    }
+    // Every further token from the same guest link is turned away...
+    for _ in 0..3 {
+        let guest = guest_token(&app, &visit.guest_invite).await;
+        assert_eq!(
+            refused(&app, &guest.token).await,
+            (409, "guests_full".to_owned())
+        );
+    }
+    // ...and the patient and the clinician still get in.
+    sockets.push(connect(&app, &visit.patient.token).await);
+    sockets.push(connect(&app, &visit.clinician.token).await);
+    for socket in &mut sockets[3..] {
+        assert!(matches!(next(socket).await, ServerSignal::Welcome { .. }));
+    }
+}

@@ -235,22 +235,6 @@ async fn the_same_identity_joining_again_closes_the_older_socket() {
 }
 
 #[tokio::test]
-async fn a_room_holds_six_participants() {
-    let app = spawn_app();
-    let visit = visit(&app).await;
-    let mut sockets = vec![connect(&app, &visit.patient.token).await];
-    for _ in 0..5 {
-        let guest = guest_token(&app, &visit.guest_invite).await;
-        sockets.push(connect(&app, &guest.token).await);
-    }
-    let seventh = guest_token(&app, &visit.guest_invite).await;
-    assert_eq!(
-        refused(&app, &seventh.token).await,
-        (409, "room_full".to_owned())
-    );
-}
-
-#[tokio::test]
 async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
     use api_types::{Presence, VisitStatusResponse};
     let app = spawn_app();
