@@ -141,13 +141,11 @@ pub struct ClinicianInfo {
     pub display_name: String,
 }
 
-/// `POST /api/visits`. The patient's name is checked for length and never
-/// stored, signed or logged by the service: only the clinician's browser keeps it.
+/// `POST /api/visits`. It has no field for the patient's name, which only
+/// the clinician's browser keeps: the service never sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVisitRequest {
-    #[serde(default)]
-    pub patient_name: Option<String>,
     /// Unix seconds; defaults to now.
     #[serde(default)]
     pub starts_at: Option<u64>,

@@ -143,7 +143,7 @@ async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
             }
         }
         // Names travel browser to browser, never through the service.
-        clinician.wait_for_text("figure[data-role=guest] figcaption", "Ana, interpreter").await?;
+        clinician.wait_for_text("figure[data-role=guest] figcaption", "Ana, interpreter (Guest)").await?;
         patient.wait_for_text("figure[data-role=provider] figcaption", "Demo Clinician").await?;
         guest.wait_for_text("figure[data-role=patient] figcaption", "Patient").await?;
         Ok(())

@@ -101,13 +101,36 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
         clinician.open_fresh(&format!("{}/#/provider/visits", service.url)).await?;
         clinician.wait_for_text("h1", "Your visits").await?;
         assert!(clinician.eval("return document.querySelector('.visit')").await?.is_null());
+        let stored_lists = "return [...Object.keys(localStorage), ...Object.keys(sessionStorage)]
+            .filter(k => k.startsWith('hearth.visits'))";
+
+        // A session that ends by itself (here the service no longer accepts
+        // it) takes the list of patients with it.
+        clinician.fill("#patient-name", "Pat Sentinel").await?;
+        clinician.click("form button[type=submit]").await?;
+        clinician.wait_for_text(".visit h2", "Pat Sentinel").await?;
+        clinician
+            .eval("const s = JSON.parse(sessionStorage['hearth.session']); s.token += 'x';
+                   sessionStorage['hearth.session'] = JSON.stringify(s);")
+            .await?;
+        clinician.client.refresh().await.map_err(|e| e.to_string())?;
+        clinician.wait_for_text(".visit h2", "Pat Sentinel").await?;
+        clinician.click("form button[type=submit]").await?;
+        clinician.wait_for_text("h1", "Clinician sign-in").await?;
+        let kept = clinician.eval(stored_lists).await?;
+        assert_eq!(kept, serde_json::json!([]), "an ended session leaves {kept}");
+
+        // Signing out does the same.
+        clinician.fill("#username", "demo").await?;
+        clinician.fill("#password", &service.demo_password).await?;
+        clinician.click("button[type=submit]").await?;
+        clinician.wait_for_text("h1", "Your visits").await?;
+        assert!(clinician.eval("return document.querySelector('.visit')").await?.is_null());
         clinician.click("form button[type=submit]").await?;
         clinician.wait_until("document.querySelector('.visit')", SHORT).await?;
         clinician.click("button.sign-out").await?;
         clinician.wait_for_text("h1", "Clinician sign-in").await?;
-        let kept = clinician
-            .eval("return Object.keys(localStorage).filter(k => k.startsWith('hearth.visits'))")
-            .await?;
+        let kept = clinician.eval(stored_lists).await?;
         assert_eq!(kept, serde_json::json!([]), "sign-out leaves {kept}");
         Ok(())
     })

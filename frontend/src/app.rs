@@ -84,8 +84,17 @@ fn Ready(props: &ReadyProps) -> Html {
 fn use_session_upkeep(session: &SessionContext) {
     let current = session.clinician.clone();
     let session = session.clone();
+    // Whose list to forget when the session ends, however it ends.
+    let signed_in_as = use_mut_ref(|| None::<String>);
+    use_effect_with((), |_| storage::forget_lasting_visits());
     use_effect_with(current, move |current| {
         storage::save_session(current.as_deref());
+        let now_as = current.as_ref().map(|c| c.clinician.id.clone());
+        if let Some(ended) = std::mem::replace(&mut *signed_in_as.borrow_mut(), now_as) {
+            if current.as_ref().is_none_or(|c| c.clinician.id != ended) {
+                storage::forget_visits(&ended);
+            }
+        }
         let cancelled = Rc::new(Cell::new(false));
         if let Some(current) = current.clone() {
             let cancelled = cancelled.clone();

@@ -26,7 +26,6 @@ pub fn create_visit(err: &HttpError) -> &'static str {
         (_, Some("invalid_length")) => "A visit lasts from 1 to 480 minutes.",
         (_, Some("visit_over")) => "That start time is already over. Choose a later one.",
         (_, Some("visit_too_far_ahead")) => "Visits can be booked at most 90 days ahead.",
-        (_, Some("patient_name_too_long")) => "The patient's name can be at most 100 characters.",
         (_, Some("rate_limited")) => SLOW_DOWN,
         _ => TRY_AGAIN,
     }
@@ -51,6 +50,11 @@ pub fn visit_status(live: Option<Result<Option<&VisitStatus>, &()>>, now: u64) -
         },
     }
 }
+
+/// Longest patient name the clinician's list keeps (checked in the
+/// browser: the name is never sent).
+pub const MAX_PATIENT_NAME_CHARS: usize = 100;
+pub const PATIENT_NAME_TOO_LONG: &str = "The patient's name can be at most 100 characters.";
 
 /// Why a visit link cannot be used, as the patient or guest meets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

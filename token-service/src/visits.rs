@@ -20,7 +20,6 @@ use std::time::Duration;
 
 pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
 pub const MAX_LENGTH_MINUTES: u32 = 8 * 60;
-pub const MAX_NAME_CHARS: usize = 100;
 /// Visits can be booked up to this far ahead.
 pub const MAX_DAYS_AHEAD: u64 = 90;
 
@@ -32,8 +31,6 @@ pub struct InviteExtra {
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VisitError {
-    #[error("The patient's name can be at most {MAX_NAME_CHARS} characters.")]
-    NameTooLong,
     #[error("A visit lasts from 1 to {MAX_LENGTH_MINUTES} minutes.")]
     BadLength,
     #[error("That start time is already over; choose a later one.")]
@@ -49,7 +46,6 @@ impl VisitError {
 
     fn code(&self) -> &'static str {
         match self {
-            VisitError::NameTooLong => "patient_name_too_long",
             VisitError::BadLength => "invalid_length",
             VisitError::AlreadyOver => "visit_over",
             VisitError::TooFarAhead => "visit_too_far_ahead",
@@ -74,13 +70,6 @@ pub fn schedule(
     lifetimes: &Lifetimes,
     now: u64,
 ) -> Result<Schedule, VisitError> {
-    if request
-        .patient_name
-        .as_deref()
-        .is_some_and(|name| name.chars().count() > MAX_NAME_CHARS)
-    {
-        return Err(VisitError::NameTooLong);
-    }
     let length_minutes = request.length_minutes.unwrap_or(DEFAULT_LENGTH_MINUTES);
     if !(1..=MAX_LENGTH_MINUTES).contains(&length_minutes) {
         return Err(VisitError::BadLength);
@@ -421,7 +410,6 @@ mod tests {
 
     fn request(starts_at: Option<u64>, length_minutes: Option<u32>) -> CreateVisitRequest {
         CreateVisitRequest {
-            patient_name: None,
             starts_at,
             length_minutes,
         }
@@ -457,14 +445,6 @@ mod tests {
         assert_eq!(
             schedule(&request(Some(NOW + 91 * 86_400), None), &LIFETIMES, NOW),
             Err(VisitError::TooFarAhead)
-        );
-        let long_name = CreateVisitRequest {
-            patient_name: Some("x".repeat(101)),
-            ..request(None, None)
-        };
-        assert_eq!(
-            schedule(&long_name, &LIFETIMES, NOW),
-            Err(VisitError::NameTooLong)
         );
     }
 }

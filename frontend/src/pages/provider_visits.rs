@@ -142,9 +142,15 @@ pub fn ProviderVisits() -> Html {
                 return;
             }
             let patient_name = Some(input_value(&name).trim().to_owned()).filter(|n| !n.is_empty());
+            // The name stays in this browser: checked here, never sent.
+            if patient_name
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > messages::MAX_PATIENT_NAME_CHARS)
+            {
+                error.set(Some(messages::PATIENT_NAME_TOO_LONG));
+                return;
+            }
             let request = CreateVisitRequest {
-                // Checked by the service for length only; kept in this browser.
-                patient_name: patient_name.clone(),
                 starts_at: local_time_to_unix(&input_value(&starts)),
                 length_minutes: input_value(&length).parse().ok(),
             };
@@ -182,13 +188,10 @@ pub fn ProviderVisits() -> Html {
             });
         })
     };
-    // Signing out clears this clinician's list from the browser.
+    // Signing out, like any end of the session, clears the list (app.rs).
     let sign_out = {
-        let (session, id) = (session.clone(), clinician_id.clone());
-        Callback::from(move |_| {
-            storage::save_visits(&id, &[]);
-            session.dispatch(SessionAction::SignedOut)
-        })
+        let session = session.clone();
+        Callback::from(move |_| session.dispatch(SessionAction::SignedOut))
     };
     let update = {
         let created = created.clone();

@@ -475,7 +475,7 @@ pub fn Visit(props: &Props) -> Html {
                     { for machine.0.remotes().iter().map(|(identity, remote)| html! {
                         <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
                             <StreamVideo stream={remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={(*speaker).clone()} />
-                            <figcaption>{ remotes.names.get(identity).cloned().unwrap_or_else(|| participant_label(remote.role).to_owned()) }</figcaption>
+                            <figcaption>{ caption(remotes.names.get(identity), remote.role) }</figcaption>
                             if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                         </figure>
                     }) }
@@ -513,6 +513,15 @@ pub fn Visit(props: &Props) -> Html {
         }
     };
     html! { <main class="page visit">{ body }</main> }
+}
+
+/// A chosen name always comes with the role, so a guest cannot pass for
+/// the clinician.
+fn caption(name: Option<&String>, role: Role) -> String {
+    match name {
+        Some(name) => format!("{name} ({})", participant_label(role)),
+        None => participant_label(role).to_owned(),
+    }
 }
 
 fn participant_label(role: Role) -> &'static str {

@@ -1,6 +1,6 @@
-//! What survives a reload: the clinician's session token (sessionStorage:
-//! per tab, cleared when the tab closes) and their visit list (localStorage,
-//! for the day, until they sign out).
+//! What survives a reload: the clinician's session token and their visit
+//! list, both in sessionStorage (per tab, gone when the tab closes). The
+//! list holds patients' names, so it also goes whenever the session ends.
 
 use crate::services::json;
 use api_types::{CreateVisitResponse, SessionResponse};
@@ -37,14 +37,34 @@ pub struct SavedVisit {
     pub ended: bool,
 }
 
-/// localStorage, so the day's list survives closing the tab; one key per
-/// clinician, so a shared computer never mixes two clinicians' lists.
+/// One key per clinician, so two clinicians' lists never mix.
 fn visits_key(clinician_id: &str) -> String {
-    format!("hearth.visits.{clinician_id}")
+    format!("{VISITS_PREFIX}{clinician_id}")
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
+const VISITS_PREFIX: &str = "hearth.visits.";
+
+/// Forgets the clinician's list: their session ended.
+pub fn forget_visits(clinician_id: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&visits_key(clinician_id));
+    }
+}
+
+/// Removes lists an earlier version kept in localStorage, where they
+/// outlived every session.
+pub fn forget_lasting_visits() {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let count = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(VISITS_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
 }
 
 /// The visits whose links still work at `now` (pure, tested natively).
@@ -56,7 +76,7 @@ pub fn still_current(visits: Vec<SavedVisit>, now: u64) -> Vec<SavedVisit> {
 }
 
 pub fn load_visits(clinician_id: &str, now: u64) -> Vec<SavedVisit> {
-    let text = local_storage().and_then(|s| s.get_item(&visits_key(clinician_id)).ok()?);
+    let text = storage().and_then(|s| s.get_item(&visits_key(clinician_id)).ok()?);
     let visits = text
         .and_then(|t| json::from_str(&t).ok())
         .unwrap_or_default();
@@ -64,7 +84,7 @@ pub fn load_visits(clinician_id: &str, now: u64) -> Vec<SavedVisit> {
 }
 
 pub fn save_visits(clinician_id: &str, visits: &[SavedVisit]) {
-    let Some(storage) = local_storage() else {
+    let Some(storage) = storage() else {
         return;
     };
     let key = visits_key(clinician_id);

@@ -210,18 +210,29 @@ pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
 /// Longest name shown for a participant.
 pub const MAX_NAME_CHARS: usize = 60;
 
-/// A display name as shown to others: trimmed, no control characters,
-/// at most [`MAX_NAME_CHARS`]; `None` when nothing is left.
+/// A display name as shown to others: trimmed, no control or invisible
+/// formatting characters (a right-to-left override could make "Guest"
+/// read as something else), at most [`MAX_NAME_CHARS`]; `None` when
+/// nothing is left.
 pub fn clean_name(name: &str) -> Option<String> {
     let cleaned: String = name
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !c.is_control() && !is_format(c))
         .collect::<String>()
         .trim()
         .chars()
         .take(MAX_NAME_CHARS)
         .collect();
     (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Unicode's invisible formatting characters (category Cf) that reorder or
+/// hide text: bidirectional overrides and isolates, zero-width characters.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
 }
 
 #[cfg(test)]
@@ -231,6 +242,10 @@ mod tests {
     #[test]
     fn names_are_cleaned_and_bounded() {
         assert_eq!(clean_name("  Ana \u{0007}Lima "), Some("Ana Lima".into()));
+        assert_eq!(
+            clean_name("Dr.\u{202E}tseuG \u{200B}Rivera\u{FEFF}"),
+            Some("Dr.tseuG Rivera".into())
+        );
         assert_eq!(clean_name(" \n "), None);
         assert_eq!(
             clean_name(&"x".repeat(100)).unwrap().chars().count(),

@@ -180,7 +180,7 @@ async fn logs_of_a_full_visit_hold_audit_lines_but_no_names_passwords_or_tokens(
     let session = session["token"].as_str().unwrap().to_owned();
     let visit = post(
         "/api/visits",
-        serde_json::json!({"patient_name": sentinel}),
+        serde_json::json!({"length_minutes": 20}),
         Some(&session),
     )
     .await;
