@@ -1,5 +1,6 @@
 use clap::Parser;
 use std::io::BufRead;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use token_service::cli::{Cli, Command};
 use token_service::{accounts, settings::Settings, startup::Application, telemetry};
@@ -31,7 +32,10 @@ fn hash_password() -> ExitCode {
 }
 
 async fn serve(cli: &Cli) -> ExitCode {
-    let settings = match Settings::from_env().map(|s| cli.apply_to(s)) {
+    let settings = Settings::from_env()
+        .map(|s| cli.apply_to(s))
+        .and_then(|s| s.check_exposure().map(|()| s));
+    let settings = match settings {
         Ok(settings) => settings,
         Err(err) => {
             eprintln!("token-service: {err}");
@@ -57,11 +61,20 @@ async fn serve(cli: &Cli) -> ExitCode {
         let base = format!("{scheme}://{host}:{}", app.port());
         println!("\nHearth is running at {base}/");
         println!("  Clinician sign-in: {base}/#/provider");
+        // Standard output may be a log pipeline: the password goes only to
+        // a person's terminal.
         if let Some(demo) = app.demo_login() {
-            println!(
-                "  Demo clinician:    username {}  password {}",
-                demo.username, demo.password
-            );
+            if std::io::stdout().is_terminal() {
+                println!(
+                    "  Demo clinician:    username {}  password {}",
+                    demo.username, demo.password
+                );
+            } else {
+                println!(
+                    "  Demo clinician:    username {}  (password shown only on a terminal; or set CLINICIANS_FILE)",
+                    demo.username
+                );
+            }
         }
         println!(
             "  To make a patient link: sign in, then create a visit; copy its patient link.\n"

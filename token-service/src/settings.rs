@@ -163,6 +163,34 @@ impl Settings {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// Off loopback, real accounts and fixed keys are required: the demo
+    /// clinician and keys made at start-up are for trying Hearth on one
+    /// machine, never for a network.
+    pub fn check_exposure(&self) -> Result<(), SettingsError> {
+        let loopback = self.host == "localhost"
+            || self
+                .host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback {
+            return Ok(());
+        }
+        let why = |what: &str| format!("must be set to listen on {} ({what})", self.host);
+        if self.clinicians_file.is_none() {
+            return Err(SettingsError::new(
+                "CLINICIANS_FILE",
+                why("no demo clinician off loopback"),
+            ));
+        }
+        if self.session_key.is_none() {
+            return Err(SettingsError::new("SESSION_SIGNING_KEY", why(MISSING_KEY)));
+        }
+        if self.invite_key.is_none() {
+            return Err(SettingsError::new("INVITE_SIGNING_KEY", why(MISSING_KEY)));
+        }
+        Ok(())
+    }
+
     /// Builds settings from any variable source; empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
@@ -746,6 +774,40 @@ mod tests {
                 settings(&[("MAX_GUESTS", bad)]).unwrap_err().variable,
                 "MAX_GUESTS"
             );
+        }
+    }
+
+    #[test]
+    fn off_loopback_accounts_and_keys_are_required() {
+        assert!(settings(&[]).unwrap().check_exposure().is_ok());
+        let exposed = |extra: &[(&str, &str)]| {
+            let mut vars = vec![("HOST", "0.0.0.0")];
+            vars.extend_from_slice(extra);
+            settings(&vars)
+                .unwrap()
+                .check_exposure()
+                .map_err(|e| e.variable)
+        };
+        assert_eq!(exposed(&[]), Err("CLINICIANS_FILE".to_owned()));
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let other = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
+        assert_eq!(
+            exposed(&[("CLINICIANS_FILE", "/c.toml")]),
+            Err("SESSION_SIGNING_KEY".to_owned())
+        );
+        assert_eq!(
+            exposed(&[("CLINICIANS_FILE", "/c.toml"), ("SESSION_SIGNING_KEY", key)]),
+            Err("INVITE_SIGNING_KEY".to_owned())
+        );
+        let all = [
+            ("CLINICIANS_FILE", "/c.toml"),
+            ("SESSION_SIGNING_KEY", key),
+            ("INVITE_SIGNING_KEY", other),
+        ];
+        assert_eq!(exposed(&all), Ok(()));
+        for host in ["::1", "127.0.0.2", "localhost"] {
+            let local = settings(&[("HOST", host)]).unwrap();
+            assert!(local.check_exposure().is_ok(), "{host}");
         }
     }
 

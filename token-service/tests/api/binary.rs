@@ -65,6 +65,8 @@ async fn malformed_settings_exit_non_zero_naming_the_variable() {
         "CLINICIANS_FILE",
     )
     .await;
+    // Off loopback, no demo clinician and no keys made at start-up.
+    fails_naming(&[("HOST", "0.0.0.0"), ("PORT", "0")], "CLINICIANS_FILE").await;
 }
 
 #[tokio::test]
