@@ -6,7 +6,7 @@ use api_types::ClinicianInfo;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
-use argon2::{Algorithm, Argon2};
+use argon2::{Algorithm, Argon2, Params, Version};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -44,9 +44,13 @@ pub struct Accounts {
 pub const DEMO_ID: &str = "demo";
 
 pub fn hash_password(password: &str) -> String {
-    Argon2::default()
+    hash_with(Params::default(), password)
+}
+
+fn hash_with(params: Params, password: &str) -> String {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
-        .expect("argon2 hashes any password with default parameters")
+        .expect("argon2 hashes any password with parameters it parsed")
         .to_string()
 }
 
@@ -98,10 +102,17 @@ impl Accounts {
         Self::from_map(HashMap::from([(DEMO_ID.to_owned(), account)]))
     }
 
+    /// The decoy that unknown usernames are checked against costs as much
+    /// as the dearest real account, so timing tells no one which exist.
     fn from_map(by_id: HashMap<String, Account>) -> Self {
+        let dearest = by_id
+            .values()
+            .filter_map(|a| PasswordHash::new(&a.password_hash).ok())
+            .filter_map(|hash| Params::try_from(&hash).ok())
+            .max_by_key(|p| u64::from(p.m_cost()) * u64::from(p.t_cost()) * u64::from(p.p_cost()));
         Self {
             by_id,
-            decoy_hash: hash_password(&crate::ids::random_id()),
+            decoy_hash: hash_with(dearest.unwrap_or_default(), &crate::ids::random_id()),
         }
     }
 
@@ -144,6 +155,25 @@ fn is_valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decoy_costs_as_much_as_the_dearest_account() {
+        let dear = Params::new(8 * 1024, 3, 1, None).unwrap();
+        let account = |hash: String| Account {
+            display_name: String::new(),
+            password_hash: hash,
+        };
+        let accounts = Accounts::from_map(HashMap::from([
+            (
+                "cheap".to_owned(),
+                account(hash_with(Params::new(1024, 1, 1, None).unwrap(), "a")),
+            ),
+            ("dear".to_owned(), account(hash_with(dear.clone(), "b"))),
+        ]));
+        let decoy = Params::try_from(&PasswordHash::new(&accounts.decoy_hash).unwrap()).unwrap();
+        let cost = |p: &Params| (p.m_cost(), p.t_cost(), p.p_cost());
+        assert_eq!(cost(&decoy), cost(&dear));
+    }
 
     fn write(name: &str, text: &str) -> std::path::PathBuf {
         let path = std::env::temp_dir().join(format!(

@@ -65,8 +65,11 @@ pub enum BodyError {
     NotJson,
     #[error("The request body is not valid JSON.")]
     Syntax,
-    #[error("The request body does not match what this address expects: {0}.")]
-    Invalid(String),
+    /// Where, not what: the message never repeats what was sent.
+    #[error(
+        "The request body does not match what this address expects (line {line}, column {column})."
+    )]
+    Invalid { line: usize, column: usize },
 }
 
 impl BodyError {
@@ -75,7 +78,7 @@ impl BodyError {
             BodyError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             BodyError::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             BodyError::Syntax => StatusCode::BAD_REQUEST,
-            BodyError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            BodyError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -84,7 +87,7 @@ impl BodyError {
             BodyError::TooLarge => "body_too_large",
             BodyError::NotJson => "unsupported_media_type",
             BodyError::Syntax => "malformed_json",
-            BodyError::Invalid(_) => "invalid_body",
+            BodyError::Invalid { .. } => "invalid_body",
         }
     }
 }
@@ -98,9 +101,10 @@ impl From<JsonPayloadError> for BodyError {
                 BodyError::TooLarge
             }
             JsonPayloadError::ContentType => BodyError::NotJson,
-            JsonPayloadError::Deserialize(err) if err.is_data() => {
-                BodyError::Invalid(err.to_string())
-            }
+            JsonPayloadError::Deserialize(err) if err.is_data() => BodyError::Invalid {
+                line: err.line(),
+                column: err.column(),
+            },
             _ => BodyError::Syntax,
         }
     }
@@ -144,6 +148,28 @@ pub async fn catch_panics(
             Err(HandlerPanicked.into())
         }
     }
+}
+
+/// A request with a body must say `application/json`: actix's extractor
+/// would also take `text/json` or any `…+json` type.
+pub async fn require_json(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let has_body = header(TRANSFER_ENCODING).is_some()
+        || header(CONTENT_LENGTH).is_some_and(|length| length.trim() != "0");
+    let is_json = header(CONTENT_TYPE)
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    if has_body && !is_json {
+        let refused = actix_web::ResponseError::error_response(&BodyError::NotJson);
+        return Ok(req.into_response(refused));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
 }
 
 #[cfg(test)]

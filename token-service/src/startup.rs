@@ -239,6 +239,7 @@ pub fn configure(
     cfg.service(
         web::scope("/api")
             .wrap(from_fn(catch_panics))
+            .wrap(from_fn(error::require_json))
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
             .service(limited(Bucket::SignIn, "/session").route(web::post().to(sessions::sign_in)))
             .service(resource("/session/refresh").route(web::post().to(sessions::refresh)))

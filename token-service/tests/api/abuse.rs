@@ -203,3 +203,35 @@ async fn a_guest_link_cannot_fill_the_room() {
         assert!(matches!(next(socket).await, ServerSignal::Welcome { .. }));
     }
 }
+
+#[tokio::test]
+async fn bodies_must_be_json_and_errors_never_repeat_what_was_sent() {
+    let app = spawn_app();
+    let url = format!("{}/api/session", app.address);
+    let body = r#"{"username": "c-one", "password": "guess"}"#;
+    for content_type in ["text/json", "application/evil+json", "text/plain"] {
+        let response = app
+            .client
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 415, "unsupported_media_type").await;
+    }
+    let sentinel = "SENTINEL-value-7c1e";
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let response = app
+        .post("/api/visits", &json!({"length_minutes": sentinel}), Some(&session))
+        .await;
+    assert_eq!(response.status(), 422);
+    let text = response.text().await.unwrap();
+    assert!(!text.contains(sentinel), "echoed: {text}");
+    let response = app.post("/api/token", &json!({ sentinel: 1 }), None).await;
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("invalid_body") && !text.contains(sentinel),
+        "echoed: {text}"
+    );
+}
