@@ -1,6 +1,8 @@
-//! The audit trail: one line per sign-in, token minted and refusal, with the
-//! event, role, visit id, token id, client address and (in the log line's
-//! timestamp) UTC time. Never names, passwords or tokens.
+//! The audit trail: one line per sign-in, token minted, visit ended, notice
+//! sent and refusal, with the event, the clinician's account id where one
+//! acted, role, visit id, token id, client address and (in the log line's
+//! timestamp) UTC time. Never patients' names, passwords or tokens. Rate
+//! limiting writes at most one line per client and minute.
 
 use api_types::Role;
 use std::net::IpAddr;
@@ -8,6 +10,8 @@ use std::net::IpAddr;
 struct Entry<'a> {
     event: &'a str,
     reason: &'a str,
+    /// The clinician account that acted or was tried (an opaque id).
+    clinician: Option<&'a str>,
     role: Option<Role>,
     visit_id: Option<&'a str>,
     token_id: Option<&'a str>,
@@ -19,6 +23,7 @@ fn record(entry: Entry<'_>) {
         target: "audit",
         event = entry.event,
         reason = entry.reason,
+        clinician = entry.clinician.unwrap_or("-"),
         role = entry.role.map(Role::as_str).unwrap_or("-"),
         visit_id = entry.visit_id.unwrap_or("-"),
         token_id = entry.token_id.unwrap_or("-"),
@@ -27,10 +32,11 @@ fn record(entry: Entry<'_>) {
     );
 }
 
-pub fn signed_in(token_id: &str, client: Option<IpAddr>) {
+pub fn signed_in(clinician: &str, token_id: &str, client: Option<IpAddr>) {
     record(Entry {
         event: "sign_in",
         reason: "-",
+        clinician: Some(clinician),
         role: Some(Role::Provider),
         visit_id: None,
         token_id: Some(token_id),
@@ -49,9 +55,37 @@ pub fn minted(
     record(Entry {
         event: kind,
         reason: "-",
+        clinician: None,
         role: Some(role),
         visit_id,
         token_id: Some(token_id),
+        client,
+    });
+}
+
+/// A clinician acted on a visit: `visit_ended`, `running_late`.
+pub fn acted(event: &str, clinician: &str, visit_id: &str, client: Option<IpAddr>) {
+    record(Entry {
+        event,
+        reason: "-",
+        clinician: Some(clinician),
+        role: Some(Role::Provider),
+        visit_id: Some(visit_id),
+        token_id: None,
+        client,
+    });
+}
+
+/// A refused sign-in, naming the account only when it exists (a stranger's
+/// "username" may be a password typed in the wrong box).
+pub fn refused_sign_in(known_account: Option<&str>, client: Option<IpAddr>) {
+    record(Entry {
+        event: "refused",
+        reason: "invalid_credentials",
+        clinician: Some(known_account.unwrap_or("unknown_account")),
+        role: None,
+        visit_id: None,
+        token_id: None,
         client,
     });
 }
@@ -61,6 +95,7 @@ pub fn refused(reason: &str, visit_id: Option<&str>, client: Option<IpAddr>) {
     record(Entry {
         event: "refused",
         reason,
+        clinician: None,
         role: None,
         visit_id,
         token_id: None,

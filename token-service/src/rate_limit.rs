@@ -41,6 +41,8 @@ pub struct RateLimits {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     token: DefaultKeyedRateLimiter<IpAddr>,
     visits: DefaultKeyedRateLimiter<IpAddr>,
+    /// One audit line per limited client a minute, however hard it pushes.
+    audit_lines: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -55,11 +57,22 @@ impl Default for RateLimits {
             sign_in: DefaultKeyedRateLimiter::keyed(Bucket::SignIn.quota()),
             token: DefaultKeyedRateLimiter::keyed(Bucket::Token.quota()),
             visits: DefaultKeyedRateLimiter::keyed(Bucket::Visits.quota()),
+            audit_lines: DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(1).expect("non-zero"),
+            )),
         }
     }
 }
 
 impl RateLimits {
+    /// Whether a refusal of `client` should be written to the audit trail.
+    fn worth_a_line(&self, client: IpAddr) -> bool {
+        if self.audit_lines.len() > MAX_TRACKED_CLIENTS {
+            self.audit_lines.retain_recent();
+        }
+        self.audit_lines.check_key(&limit_key(client)).is_ok()
+    }
+
     /// `Err(seconds)` to wait when the client is over its limit.
     pub fn check(&self, bucket: Bucket, client: IpAddr) -> Result<(), u64> {
         let limiter = match bucket {
@@ -145,12 +158,11 @@ pub async fn limit(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     if let Some(state) = state {
         if let Some(client) = client_ip(req.request(), &state.trusted_proxies) {
-            if let Err(wait) = state
-                .limits
-                .as_ref()
-                .map_or(Ok(()), |limits| limits.check(bucket, client))
-            {
-                crate::audit::refused("rate_limited", None, Some(client));
+            let limits = state.limits.as_ref();
+            if let Err(wait) = limits.map_or(Ok(()), |limits| limits.check(bucket, client)) {
+                if limits.is_some_and(|limits| limits.worth_a_line(client)) {
+                    crate::audit::refused("rate_limited", None, Some(client));
+                }
                 let mut response = json_error(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",

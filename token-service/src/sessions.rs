@@ -59,6 +59,7 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, SignInError> {
     let client = client_ip(&req, &state.trusted_proxies);
     let SessionRequest { username, password } = body.into_inner();
+    let known = state.accounts.info(&username).map(|info| info.id);
     let accounts = state.accounts.clone();
     let place = state
         .password_checks
@@ -74,7 +75,7 @@ pub async fn sign_in(
     .await
     .map_err(|_| SignInError::Busy)?;
     let Some(clinician) = verified else {
-        crate::audit::refused("invalid_credentials", None, client);
+        crate::audit::refused_sign_in(known.as_deref(), client);
         return Err(SignInError::InvalidCredentials);
     };
     let now = now();
@@ -84,7 +85,7 @@ pub async fn sign_in(
         now,
         now + state.lifetimes.session_absolute,
     );
-    crate::audit::signed_in(&response.1, client);
+    crate::audit::signed_in(&response.0.clinician.id, &response.1, client);
     Ok(HttpResponse::Ok().json(response.0))
 }
 

@@ -244,10 +244,18 @@ pub async fn status(
 /// `POST /api/visits/end`: everyone in the visit is disconnected and told why.
 pub async fn end(
     state: web::Data<AppState>,
+    req: HttpRequest,
     session: ClinicianSession,
     body: web::Json<EndVisitRequest>,
 ) -> Result<HttpResponse, LiveError> {
     check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
+    let client = client_ip(&req, &state.trusted_proxies);
+    crate::audit::acted(
+        "visit_ended",
+        session.clinician_id(),
+        &body.visit_id,
+        client,
+    );
     let room = room_name(&body.visit_id);
     state.ended.end(&room, now());
     match (&state.signalling, &state.twilio_rest) {
@@ -294,11 +302,19 @@ pub fn is_e164(phone: &str) -> bool {
 /// gets it by SMS when a number is given). Neither text nor number is logged.
 pub async fn running_late(
     state: web::Data<AppState>,
+    req: HttpRequest,
     session: ClinicianSession,
     body: web::Json<RunningLateRequest>,
 ) -> Result<HttpResponse, LiveError> {
     check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
     let text = notice_text(&body)?;
+    let client = client_ip(&req, &state.trusted_proxies);
+    crate::audit::acted(
+        "running_late",
+        session.clinician_id(),
+        &body.visit_id,
+        client,
+    );
     let phone = body
         .phone
         .as_deref()

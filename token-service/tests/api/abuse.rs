@@ -223,7 +223,11 @@ async fn bodies_must_be_json_and_errors_never_repeat_what_was_sent() {
     let sentinel = "SENTINEL-value-7c1e";
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let response = app
-        .post("/api/visits", &json!({"length_minutes": sentinel}), Some(&session))
+        .post(
+            "/api/visits",
+            &json!({"length_minutes": sentinel}),
+            Some(&session),
+        )
         .await;
     assert_eq!(response.status(), 422);
     let text = response.text().await.unwrap();

@@ -163,7 +163,7 @@ async fn logs_of_a_full_visit_hold_audit_lines_but_no_names_passwords_or_tokens(
                 .unwrap()
                 .json::<serde_json::Value>()
                 .await
-                .unwrap()
+                .unwrap_or_default()
         }
     };
     let mut secrets = vec![sentinel.to_owned(), password.to_owned(), hash];
@@ -201,6 +201,30 @@ async fn logs_of_a_full_visit_hold_audit_lines_but_no_names_passwords_or_tokens(
         None,
     )
     .await;
+    post(
+        "/api/visits/running-late",
+        serde_json::json!({"visit_id": visit_id, "minutes": 5}),
+        Some(&session),
+    )
+    .await;
+    post(
+        "/api/visits/end",
+        serde_json::json!({"visit_id": visit_id}),
+        Some(&session),
+    )
+    .await;
+    // A stranger's "username" may be a password typed in the wrong box; a
+    // flood of them is limited, and written down once.
+    let stranger = "correct horse battery staple";
+    secrets.push(stranger.to_owned());
+    for _ in 0..8 {
+        post(
+            "/api/session",
+            serde_json::json!({"username": stranger, "password": "x"}),
+            None,
+        )
+        .await;
+    }
     let tokens = [
         session,
         invite,
@@ -228,12 +252,44 @@ async fn logs_of_a_full_visit_hold_audit_lines_but_no_names_passwords_or_tokens(
         .filter(|entry| entry["target"] == "audit")
         .collect();
     let events: Vec<&str> = audit.iter().filter_map(|e| e["event"].as_str()).collect();
-    for expected in ["refused", "sign_in", "invite", "video_token"] {
+    for expected in [
+        "refused",
+        "sign_in",
+        "invite",
+        "video_token",
+        "visit_ended",
+        "running_late",
+    ] {
         assert!(events.contains(&expected), "no {expected} in {events:?}");
     }
+    let with = |event: &str, reason: &str| {
+        audit
+            .iter()
+            .filter(|e| e["event"] == event && e["reason"] == reason)
+            .map(|e| e["clinician"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(with("sign_in", "-"), ["c-audit"]);
+    assert_eq!(with("visit_ended", "-"), ["c-audit"]);
+    assert_eq!(
+        with("refused", "invalid_credentials"),
+        [
+            "c-audit",
+            "unknown_account",
+            "unknown_account",
+            "unknown_account"
+        ],
+        "the burst of five: one wrong password, one sign-in, three strangers"
+    );
+    assert_eq!(
+        with("refused", "rate_limited").len(),
+        1,
+        "one line a minute per client"
+    );
     for entry in &audit {
         for field in [
             "event",
+            "clinician",
             "role",
             "visit_id",
             "token_id",
