@@ -2,12 +2,14 @@
 //! getting around a limit or a rule, and must be refused.
 
 use crate::helpers::assert_error;
-use crate::helpers::{spawn_app, TestApp, CLINICIAN_ONE};
+use crate::helpers::{spawn_app, spawn_app_with, TestApp, CLINICIAN_ONE, INVITE_KEY, SESSION_KEY};
 use crate::signalling::{closed_with, connect, guest_token, next, refused, visit};
 use api_types::{close_code, ServerSignal};
+use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use token_service::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
 use tokio_tungstenite::tungstenite::Message;
 
 /// Sends `count` requests to `path` spellings in turn; returns the statuses.
@@ -238,4 +240,176 @@ async fn bodies_must_be_json_and_errors_never_repeat_what_was_sent() {
         text.contains("invalid_body") && !text.contains(sentinel),
         "echoed: {text}"
     );
+}
+
+/// A well-formed claim set for `audience`, valid now, with `extra`.
+fn claims(audience: &str, subject: &str, extra: Value) -> Value {
+    let now = token_service::tokens::now();
+    let mut claims = json!({
+        "iss": token_service::tokens::ISSUER, "aud": audience, "sub": subject,
+        "iat": now, "nbf": now, "exp": now + 600, "jti": "matrix",
+    });
+    claims
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    claims
+}
+
+fn signed(claims: &Value, key: &[u8], algorithm: jsonwebtoken::Algorithm) -> String {
+    let header = jsonwebtoken::Header::new(algorithm);
+    jsonwebtoken::encode(
+        &header,
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(key),
+    )
+    .unwrap()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Twenty ways to get a token of one kind wrong; `good` is the right
+/// claim set and `key` the right key, so every token below is refused for
+/// exactly one reason.
+fn bad_tokens(good: &Value, key: &[u8], other_key: &[u8]) -> Vec<(&'static str, String)> {
+    use jsonwebtoken::Algorithm::{HS256, HS512};
+    let now = token_service::tokens::now();
+    let with = |field: &str, value: Value| {
+        let mut claims = good.clone();
+        claims[field] = value;
+        claims
+    };
+    let without = |field: &str| {
+        let mut claims = good.clone();
+        claims.as_object_mut().unwrap().remove(field);
+        claims
+    };
+    let valid = signed(good, key, HS256);
+    let (head, rest) = valid.split_once('.').unwrap();
+    let (payload, signature) = rest.split_once('.').unwrap();
+    let other_payload = b64(with("sub", json!("someone-else")).to_string().as_bytes());
+    let unsigned = |alg: &str| {
+        format!(
+            "{}.{payload}.",
+            b64(json!({"alg": alg, "typ": "JWT"}).to_string().as_bytes())
+        )
+    };
+    vec![
+        ("another key", signed(good, &[7; 32], HS256)),
+        ("another kind's key", signed(good, other_key, HS256)),
+        (
+            "another audience",
+            signed(&with("aud", json!("hearth-elsewhere")), key, HS256),
+        ),
+        (
+            "another issuer",
+            signed(&with("iss", json!("not-hearth")), key, HS256),
+        ),
+        (
+            "expired",
+            signed(&with("exp", json!(now - 100)), key, HS256),
+        ),
+        (
+            "not yet valid",
+            signed(&with("nbf", json!(now + 3_600)), key, HS256),
+        ),
+        ("no expiry", signed(&without("exp"), key, HS256)),
+        ("no subject", signed(&without("sub"), key, HS256)),
+        (
+            "expiry as text",
+            signed(&with("exp", json!("tomorrow")), key, HS256),
+        ),
+        ("alg none", unsigned("none")),
+        ("alg None", unsigned("None")),
+        ("HS512 with the right key", signed(good, key, HS512)),
+        (
+            "RS256 header, HMAC signature",
+            format!(
+                "{}.{payload}.{signature}",
+                b64(br#"{"alg":"RS256","typ":"JWT"}"#)
+            ),
+        ),
+        (
+            "tampered payload",
+            format!("{head}.{other_payload}.{signature}"),
+        ),
+        ("truncated", valid[..valid.len() - 3].to_owned()),
+        ("signature dropped", format!("{head}.{payload}")),
+        ("an extra segment", format!("{valid}.x")),
+        (
+            "payload not JSON",
+            format!("{head}.{}.{signature}", b64(b"not json")),
+        ),
+        ("empty", String::new()),
+        ("10 KB", "A".repeat(10 * 1024)),
+    ]
+}
+
+#[tokio::test]
+async fn sixty_forged_expired_or_wrong_kind_tokens_are_refused() {
+    let app = spawn_app_with(&[("RATE_LIMITS", "off")], None);
+    let decode = |key: &str| {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(key.trim_end_matches('='))
+            .unwrap()
+    };
+    let (session_key, invite_key) = (decode(SESSION_KEY), decode(INVITE_KEY));
+    let room_key = token_service::ids::derive_key(&invite_key, ROOM_AUDIENCE);
+    let visit = visit(&app).await;
+    let mut refused_count = 0;
+    // Controls: each right claim set, rightly signed, gets in, so every
+    // refusal below is for its one defect.
+    let good = |claims: &Value, key: &[u8]| signed(claims, key, jsonwebtoken::Algorithm::HS256);
+
+    let session = claims(
+        SESSION_AUDIENCE,
+        CLINICIAN_ONE.0,
+        json!({"max_exp": token_service::tokens::now() + 600}),
+    );
+    let control = app
+        .post(
+            "/api/visits",
+            &json!({}),
+            Some(&good(&session, &session_key)),
+        )
+        .await;
+    assert_eq!(control.status(), 200);
+    for (what, token) in bad_tokens(&session, &session_key, &invite_key) {
+        let response = app.post("/api/visits", &json!({}), Some(&token)).await;
+        assert_eq!(response.status(), 401, "session, {what}");
+        refused_count += 1;
+    }
+    let invite = claims(
+        INVITE_AUDIENCE,
+        "visit-of-the-matrix",
+        json!({"role": "patient"}),
+    );
+    let control = json!({"invite": good(&invite, &invite_key)});
+    assert_eq!(app.post("/api/token", &control, None).await.status(), 200);
+    for (what, token) in bad_tokens(&invite, &invite_key, &session_key) {
+        let response = app
+            .post("/api/token", &json!({"invite": token}), None)
+            .await;
+        assert!(
+            response.status().is_client_error(),
+            "invite, {what}: {}",
+            response.status()
+        );
+        refused_count += 1;
+    }
+    let room = claims(
+        ROOM_AUDIENCE,
+        &visit.patient.identity,
+        json!({"room": visit.patient.room, "role": "patient"}),
+    );
+    connect(&app, &good(&room, &room_key)).await;
+    for (what, token) in bad_tokens(&room, &room_key, &invite_key) {
+        let (status, _) = refused(&app, &token).await;
+        assert!((400..500).contains(&status), "room token, {what}: {status}");
+        refused_count += 1;
+    }
+    println!("figure: {refused_count} of {refused_count} bad tokens refused (sessions, invites, room tokens)");
+    assert!(refused_count >= 60);
 }
