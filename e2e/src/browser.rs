@@ -30,6 +30,52 @@ const CHROMIUM_FLAGS: [&str; 12] = [
     "--autoplay-policy=no-user-gesture-required",
 ];
 
+/// A microphone of this browser's own: beeps (a quarter second on, a
+/// quarter off) at a pitch no other browser in the test uses. With
+/// Chromium's one shared fake beep, each browser's echo canceller took the
+/// others' beeps, played back to it, for its own voice and removed it.
+fn fake_microphone() -> std::path::PathBuf {
+    const RATE: u32 = 48_000;
+    static LAUNCHED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let nth = LAUNCHED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let pitch = 300.0 + f64::from(nth % 12) * 70.0;
+    let samples: Vec<i16> = (0..RATE * 2)
+        .map(|i| {
+            let t = f64::from(i) / f64::from(RATE);
+            let on = (t * 2.0).fract() < 0.5;
+            let level = if on { 0.4 * f64::from(i16::MAX) } else { 0.0 };
+            (level * (t * pitch * std::f64::consts::TAU).sin()) as i16
+        })
+        .collect();
+    let data_bytes = (samples.len() * 2) as u32;
+    let mut wav = Vec::with_capacity(44 + samples.len() * 2);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_bytes).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [
+        16u32.to_le_bytes().as_slice(),
+        &1u16.to_le_bytes(),
+        &1u16.to_le_bytes(),
+    ] {
+        wav.extend_from_slice(field);
+    }
+    wav.extend_from_slice(&RATE.to_le_bytes());
+    wav.extend_from_slice(&(RATE * 2).to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_bytes.to_le_bytes());
+    for sample in samples {
+        wav.extend_from_slice(&sample.to_le_bytes());
+    }
+    let path = std::env::temp_dir().join(format!(
+        "hearth-microphone-{}-{nth}.wav",
+        std::process::id()
+    ));
+    std::fs::write(&path, wav).expect("write the fake microphone");
+    path
+}
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -49,6 +95,10 @@ impl Browser {
         let profile = std::env::temp_dir().join(format!("hearth-chromium-{port}"));
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!(
+            "--use-file-for-fake-audio-capture={}",
+            fake_microphone().display()
+        ));
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args },

@@ -9,12 +9,13 @@ use crate::browser::{Browser, TestResult};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-/// Chromium's fake microphone beeps about once a second, so a window must
-/// span more than a second to hear it.
+/// Each browser's fake microphone beeps a quarter second in every half
+/// (`browser::fake_microphone`); a window of more than a second hears it
+/// whatever the jitter.
 const LISTEN_FOR: Duration = Duration::from_millis(1500);
 /// Audio RMS (of -1..1 samples) below which the far end hears silence.
-/// The fake beep measures 0.01 to 0.4 (the receiver's echo canceller may
-/// soften it); a disabled track arrives as digital silence, 0.
+/// The fake beeps measure 0.1 to 0.7; a disabled track arrives as digital
+/// silence, 0.
 pub const SILENT_BELOW: f64 = 0.002;
 /// Mean luminance (0..255) below which the far end sees black. The fake
 /// camera's picture measures far above it; a disabled track sends black.
