@@ -254,6 +254,8 @@ pub mod close_code {
     pub const ROOM_ENDED: u16 = 4003;
     /// Nothing heard from the browser for too long.
     pub const IDLE: u16 = 4004;
+    /// The room token ran out while the socket was open.
+    pub const EXPIRED: u16 = 4005;
     /// Too many or too large messages.
     pub const POLICY: u16 = 4008;
 }

@@ -261,6 +261,7 @@ pub async fn connect(
         identity: claims.registered.sub,
         role: claims.extra.role,
         connection: signalling.next_connection.fetch_add(1, Ordering::Relaxed),
+        expires_at: claims.registered.exp,
     };
     actix_web::rt::spawn(run(state.into_inner(), member, session, stream));
     Ok(response)
@@ -298,6 +299,8 @@ struct Member {
     identity: String,
     role: Role,
     connection: u64,
+    /// Unix seconds when the room token runs out: the socket closes then.
+    expires_at: u64,
 }
 
 async fn run(
@@ -398,6 +401,11 @@ async fn serve(
     let text = |message: &ServerSignal| serde_json::to_string(message).expect("signals serialise");
     send_within!(session.text(text(&welcome)));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    // An open socket outlives nothing its token would not: checked again
+    // at the token's end, not only at the upgrade.
+    let token_left = Duration::from_secs(member.expires_at.saturating_sub(crate::tokens::now()));
+    let expiry = tokio::time::sleep(token_left);
+    tokio::pin!(expiry);
     let mut last_heard = Instant::now();
     let mut budget = MessageBudget::new(last_heard);
     loop {
@@ -430,6 +438,7 @@ async fn serve(
                 }
             }
             closing = inbox.closing.recv() => return closing,
+            () = &mut expiry => return Some((close_code::EXPIRED, "the room token has expired")),
             outgoing = inbox.signals.recv() => send_within!(session.text(text(&outgoing?))),
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > IDLE_TIMEOUT {

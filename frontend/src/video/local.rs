@@ -238,6 +238,7 @@ impl LocalRoom {
         let ending = match code {
             close_code::REPLACED => Some(EndReason::JoinedElsewhere),
             close_code::ROOM_ENDED => Some(EndReason::ClinicianEnded),
+            close_code::EXPIRED => Some(EndReason::TokenExpired),
             _ => None,
         };
         {

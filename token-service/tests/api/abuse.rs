@@ -413,3 +413,32 @@ async fn sixty_forged_expired_or_wrong_kind_tokens_are_refused() {
     println!("figure: {refused_count} of {refused_count} bad tokens refused (sessions, invites, room tokens)");
     assert!(refused_count >= 60);
 }
+
+#[tokio::test]
+async fn an_open_socket_closes_when_its_room_token_runs_out() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let invite_key = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(INVITE_KEY.trim_end_matches('='))
+        .unwrap();
+    let room_key = token_service::ids::derive_key(&invite_key, ROOM_AUDIENCE);
+    let mut short = claims(
+        ROOM_AUDIENCE,
+        &visit.patient.identity,
+        json!({"room": visit.patient.room, "role": "patient"}),
+    );
+    short["exp"] = json!(token_service::tokens::now() + 2);
+    let mut socket = connect(
+        &app,
+        &signed(&short, &room_key, jsonwebtoken::Algorithm::HS256),
+    )
+    .await;
+    next(&mut socket).await;
+    let opened = Instant::now();
+    assert_eq!(closed_with(&mut socket).await, close_code::EXPIRED);
+    assert!(
+        opened.elapsed() < Duration::from_secs(5),
+        "closed after {:?}",
+        opened.elapsed()
+    );
+}
