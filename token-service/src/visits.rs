@@ -241,6 +241,20 @@ pub async fn status(
     Ok(HttpResponse::Ok().json(VisitStatusResponse { visits }))
 }
 
+/// A clinician acts on one of their own visits: checked, then audited.
+fn act_on_own(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &ClinicianSession,
+    visit_id: &str,
+    event: &str,
+) -> Result<(), LiveError> {
+    check_own(state, session, &[visit_id.to_owned()])?;
+    let client = client_ip(req, &state.trusted_proxies);
+    crate::audit::acted(event, session.clinician_id(), visit_id, client);
+    Ok(())
+}
+
 /// `POST /api/visits/end`: everyone in the visit is disconnected and told why.
 pub async fn end(
     state: web::Data<AppState>,
@@ -248,14 +262,7 @@ pub async fn end(
     session: ClinicianSession,
     body: web::Json<EndVisitRequest>,
 ) -> Result<HttpResponse, LiveError> {
-    check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
-    let client = client_ip(&req, &state.trusted_proxies);
-    crate::audit::acted(
-        "visit_ended",
-        session.clinician_id(),
-        &body.visit_id,
-        client,
-    );
+    act_on_own(&state, &req, &session, &body.visit_id, "visit_ended")?;
     let room = room_name(&body.visit_id);
     state.ended.end(&room, now());
     match (&state.signalling, &state.twilio_rest) {
@@ -306,15 +313,8 @@ pub async fn running_late(
     session: ClinicianSession,
     body: web::Json<RunningLateRequest>,
 ) -> Result<HttpResponse, LiveError> {
-    check_own(&state, &session, std::slice::from_ref(&body.visit_id))?;
     let text = notice_text(&body)?;
-    let client = client_ip(&req, &state.trusted_proxies);
-    crate::audit::acted(
-        "running_late",
-        session.clinician_id(),
-        &body.visit_id,
-        client,
-    );
+    act_on_own(&state, &req, &session, &body.visit_id, "running_late")?;
     let phone = body
         .phone
         .as_deref()
