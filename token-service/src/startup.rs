@@ -185,7 +185,11 @@ impl Application {
                 .wrap(
                     DefaultHeaders::new()
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                        .add((header::REFERRER_POLICY, "no-referrer")),
+                        .add((header::REFERRER_POLICY, "no-referrer"))
+                        // No page of ours may be framed (clickjacking a Join
+                        // or End visit button), and no plugin content runs.
+                        .add((header::CONTENT_SECURITY_POLICY, FRAMING_POLICY))
+                        .add((header::X_FRAME_OPTIONS, "DENY")),
                 )
                 .configure(|cfg| configure(cfg, state.clone(), static_dir.clone()))
         })
@@ -227,6 +231,10 @@ fn cors(origins: &[String]) -> Cors {
         .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(600)
 }
+
+/// The part of a Content-Security-Policy that holds for every response.
+/// Script sources are not restricted yet (issue #11 row 14).
+pub const FRAMING_POLICY: &str = "frame-ancestors 'none'; object-src 'none'";
 
 pub fn configure(
     cfg: &mut web::ServiceConfig,

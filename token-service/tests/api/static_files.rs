@@ -9,6 +9,12 @@ async fn serves_the_spa_folder_beside_the_api() {
 
     let index = app.client.get(&app.address).send().await.unwrap();
     assert_eq!(index.status(), 200);
+    // No one may frame the SPA to trick a click on Join or End visit.
+    assert_eq!(
+        index.headers()["content-security-policy"],
+        "frame-ancestors 'none'; object-src 'none'"
+    );
+    assert_eq!(index.headers()["x-frame-options"], "DENY");
     assert_eq!(index.text().await.unwrap(), "<p>hearth spa</p>");
 
     let health = app
