@@ -362,18 +362,22 @@ pub fn Visit(props: &Props) -> Html {
         },
         ..(*devices).clone()
     };
+    let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
     let device_settings = html! {
         <details class="setup">
             <summary>{ "Camera, microphone and speakers" }</summary>
             <DevicePicker devices={room_devices} choice={(*choice).clone()} speaker={(*speaker).clone()} onchange={on_device.clone()} />
+            // A device that fails mid-call leaves the previous one in use: say so.
+            if let Some(err) = local.error {
+                <p role="alert" class="error">{ err.message() }</p>
+            }
             <MicLevel stream={local.stream.clone()} />
-            <TestSound speaker={(*speaker).clone()} />
+            { test_sound.clone() }
         </details>
     };
     let media_note = (*media_failure).map(
         |failure| html! { <p role="alert" class="error media-failed">{ failure.message() }</p> },
     );
-    let test_sound = html! { <TestSound speaker={(*speaker).clone()} /> };
     let questions = &session.config.intake;
     let offer_intake = role == Role::Patient && !questions.is_empty();
     let share_intake = {
