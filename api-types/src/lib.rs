@@ -180,7 +180,16 @@ pub struct TokenRequest {
     /// carries a "running late" notice into the room.
     #[serde(default)]
     pub notice: bool,
+    /// Patient links: a random secret this browser keeps for good. Only the
+    /// device that holds the patient's place may take it over (another tab);
+    /// any other device waits until that one has left, so a copied link
+    /// cannot push the patient out.
+    #[serde(default)]
+    pub device: Option<String>,
 }
+
+/// Longest device secret accepted (a UUID is 36 characters).
+pub const MAX_DEVICE_CHARS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenResponse {
@@ -256,6 +265,8 @@ pub mod close_code {
     pub const IDLE: u16 = 4004;
     /// The room token ran out while the socket was open.
     pub const EXPIRED: u16 = 4005;
+    /// The patient's link is open on another device, which keeps its place.
+    pub const OPEN_ELSEWHERE: u16 = 4006;
     /// Too many or too large messages.
     pub const POLICY: u16 = 4008;
 }

@@ -27,7 +27,7 @@ async fn patient_and_clinician_in_call(
 async fn a_visit_from_waiting_room_to_call_and_back() {
     let service = spawn_service(Some(dist_dir()));
     with_browsers("visit_flow", 3, async |browsers: &[Browser]| {
-        let (clinician, patient, second_tab) = (&browsers[0], &browsers[1], &browsers[2]);
+        let (clinician, patient, other_device) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
 
         // 1. The patient joins alone: waiting room, own self-view playing.
@@ -61,25 +61,41 @@ async fn a_visit_from_waiting_room_to_call_and_back() {
         patient.wait_until(IN_CALL, SHORT).await?;
         sees_and_hears_remote(patient).await?;
 
-        // 9. The same invite in a second tab: the first says so.
-        join(second_tab, &patient_link).await?;
-        second_tab.wait_until(IN_CALL, SHORT).await?;
+        // 9. The patient's link on another device is kept out, the clinician
+        // is told, and the patient's call goes on.
+        other_device.open_fresh(&patient_link).await?;
+        other_device.wait_for_text("[role=alert].problem", "open on another device").await?;
+        clinician.wait_for_text("[data-view=call] .notice", "another device").await?;
+        sees_and_hears_remote(clinician).await?;
+
+        // 10. The same invite in a second tab of the patient's own browser
+        // takes over, and the first tab says so.
+        let c = &patient.client;
+        let first_tab = c.window().await.map_err(|e| e.to_string())?;
+        let new_tab = c.new_window(true).await.map_err(|e| e.to_string())?.handle;
+        c.switch_to_window(new_tab).await.map_err(|e| e.to_string())?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+        let second_tab = c.window().await.map_err(|e| e.to_string())?;
+        c.switch_to_window(first_tab).await.map_err(|e| e.to_string())?;
         patient.wait_for_text("[data-view=ended]", "another tab").await?;
+        c.switch_to_window(second_tab).await.map_err(|e| e.to_string())?;
+        sees_and_hears_remote(patient).await?;
 
         // 8. Leave: every local track ends (the camera light goes off).
-        second_tab
+        patient
             .eval("window.hearthTracks = document.querySelector('video.self-view').srcObject.getTracks(); return null")
             .await?;
-        second_tab.click("button.leave").await?;
-        second_tab.wait_until("document.querySelector('[data-view=ended]')", SHORT).await?;
-        second_tab
+        patient.click("button.leave").await?;
+        patient.wait_until("document.querySelector('[data-view=ended]')", SHORT).await?;
+        patient
             .wait_until("window.hearthTracks.length === 2 && window.hearthTracks.every(t => t.readyState === 'ended')", SHORT)
             .await?;
 
         // A patient who left may come back while the link is valid.
-        second_tab.click("[data-view=ended] button.rejoin").await?;
-        press_join(second_tab).await?;
-        second_tab.wait_until(IN_CALL, SHORT).await?;
+        patient.click("[data-view=ended] button.rejoin").await?;
+        press_join(patient).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
         Ok(())
     })
     .await;

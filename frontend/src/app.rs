@@ -119,7 +119,11 @@ fn use_session_upkeep(session: &SessionContext) {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
-        Route::PatientVisit { invite } | Route::GuestVisit { invite } => {
+        Route::PatientVisit { invite } => {
+            let device = crate::services::storage::device_secret();
+            html! { <VisitEntry request={TokenRequest { invite: Some(invite), device, ..TokenRequest::default() }} /> }
+        }
+        Route::GuestVisit { invite } => {
             html! { <VisitEntry request={TokenRequest { invite: Some(invite), ..TokenRequest::default() }} /> }
         }
         Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },

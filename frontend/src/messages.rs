@@ -8,6 +8,9 @@ pub const UNREACHABLE: &str =
     "We can't reach the Hearth service. Check your internet connection and try again.";
 const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
 const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a moment.";
+/// Said where a patient's link is already in use on another device: at the
+/// link, and in a tab that lost the race to join.
+pub const OPEN_ELSEWHERE: &str = "Your visit is already open on another phone, tablet or computer. Close it there, then try again here. If that device is switched off, wait a minute and try again.";
 const SLOW_DOWN: &str = "Too many attempts in a short time. Please wait a minute and try again.";
 
 pub fn sign_in(err: &HttpError) -> &'static str {
@@ -66,6 +69,8 @@ pub enum InviteProblem {
     Invalid,
     Unreachable,
     Busy,
+    /// The patient is in the visit on another device, which keeps its place.
+    OpenElsewhere,
 }
 
 impl InviteProblem {
@@ -73,6 +78,7 @@ impl InviteProblem {
         match (err, err.code()) {
             (HttpError::Network, _) => InviteProblem::Unreachable,
             (_, Some("visit_ended")) => InviteProblem::Ended,
+            (_, Some("patient_elsewhere")) => InviteProblem::OpenElsewhere,
             (_, Some("invite_expired")) => InviteProblem::Expired,
             (_, Some("invite_not_yet_valid")) => InviteProblem::NotYetValid,
             (_, Some("invite_invalid" | "wrong_visit" | "invalid_body")) => InviteProblem::Invalid,
@@ -86,6 +92,7 @@ impl InviteProblem {
             InviteProblem::Expired => "This visit link has expired",
             InviteProblem::NotYetValid => "It's a little early",
             InviteProblem::Invalid => "This visit link doesn't work",
+            InviteProblem::OpenElsewhere => "This visit is open on another device",
             InviteProblem::Unreachable | InviteProblem::Busy => {
                 "We can't open your visit right now"
             }
@@ -106,6 +113,7 @@ impl InviteProblem {
             InviteProblem::Invalid => {
                 "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one."
             }
+            InviteProblem::OpenElsewhere => OPEN_ELSEWHERE,
             InviteProblem::Unreachable => UNREACHABLE,
             InviteProblem::Busy => TRY_AGAIN,
         }
@@ -140,6 +148,10 @@ mod tests {
         assert_eq!(
             InviteProblem::from_error(&status("invite_invalid")),
             InviteProblem::Invalid
+        );
+        assert_eq!(
+            InviteProblem::from_error(&status("patient_elsewhere")),
+            InviteProblem::OpenElsewhere
         );
         assert_eq!(
             InviteProblem::from_error(&HttpError::Network),

@@ -90,6 +90,19 @@ pub fn identity(role: Role, opaque: &str) -> String {
     format!("{}.{opaque}", role.as_str())
 }
 
+/// What a patient's device is called within one invite: a hash of the
+/// invite's id and the browser's own secret. It differs for every visit, so
+/// nothing in a room or at Twilio links one browser across visits.
+pub fn device_tag(invite_id: &str, device_secret: &str) -> String {
+    use sha2::Digest;
+    let digest = Sha256::new()
+        .chain_update(invite_id.as_bytes())
+        .chain_update([0])
+        .chain_update(device_secret.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(&digest[..9])
+}
+
 /// The room for a visit: the visit id itself, already opaque and URL-safe.
 pub fn room_name(visit_id: &str) -> String {
     visit_id.to_owned()
@@ -126,6 +139,16 @@ mod tests {
         let identity = identity(Role::Patient, &random_id());
         assert_eq!(Role::from_identity(&identity), Some(Role::Patient));
         assert!(identity.len() <= 128);
+    }
+
+    #[test]
+    fn device_tags_are_short_and_differ_by_visit_and_device() {
+        let tag = device_tag("invite-1", "device-a");
+        assert_eq!(tag.len(), 12);
+        assert_eq!(tag, device_tag("invite-1", "device-a"));
+        assert_ne!(tag, device_tag("invite-2", "device-a"));
+        assert_ne!(tag, device_tag("invite-1", "device-b"));
+        assert_ne!(device_tag("ab", "c"), device_tag("a", "bc"));
     }
 
     #[test]

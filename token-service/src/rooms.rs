@@ -34,11 +34,23 @@ pub enum JoinError {
     GuestsFull,
     #[error("The video service is at capacity. Please try again shortly.")]
     ServiceFull,
+    #[error("This visit is open on another device. Please close it there first.")]
+    OpenElsewhere,
+}
+
+/// Who asks for a place: the identity, its role, and for a patient the tag
+/// of the device that holds the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat<'a> {
+    pub identity: &'a str,
+    pub role: Role,
+    pub device: Option<&'a str>,
 }
 
 #[derive(Debug)]
 struct Member<S> {
     role: Role,
+    device: Option<String>,
     connection: u64,
     /// Unix seconds, for how long someone has waited.
     joined_at: u64,
@@ -70,18 +82,23 @@ impl<S: Clone> Registry<S> {
         }
     }
 
-    /// Whether a new member could join now (checked before the upgrade).
-    pub fn admits(&self, room: &str, identity: &str, role: Role) -> Result<(), JoinError> {
+    /// Whether `seat` could join now. A member already present is replaced
+    /// only from the same device (another tab): a copied patient link on
+    /// another device must not push the patient out.
+    pub fn admits(&self, room: &str, seat: &Seat) -> Result<(), JoinError> {
         let members = self.rooms.get(room);
-        let rejoining = members.is_some_and(|m| m.contains_key(identity));
-        if rejoining {
-            return Ok(());
+        if let Some(present) = members.and_then(|m| m.get(seat.identity)) {
+            return if present.device.as_deref() == seat.device {
+                Ok(())
+            } else {
+                Err(JoinError::OpenElsewhere)
+            };
         }
         if self.sockets >= self.limits.total_sockets {
             return Err(JoinError::ServiceFull);
         }
         let guests = members.map_or(0, |m| m.values().filter(|m| m.role == Role::Guest).count());
-        if role == Role::Guest && guests >= self.limits.guests_per_room {
+        if seat.role == Role::Guest && guests >= self.limits.guests_per_room {
             return Err(JoinError::GuestsFull);
         }
         if members.map_or(0, HashMap::len) >= self.limits.participants_per_room {
@@ -93,18 +110,19 @@ impl<S: Clone> Registry<S> {
     pub fn join(
         &mut self,
         room: &str,
-        identity: &str,
-        role: Role,
+        seat: &Seat,
         connection: u64,
         sink: S,
     ) -> Result<Joined<S>, JoinError> {
-        self.admits(room, identity, role)?;
+        self.admits(room, seat)?;
+        let identity = seat.identity;
         let members = self.rooms.entry(room.to_owned()).or_default();
         let replaced = members
             .insert(
                 identity.to_owned(),
                 Member {
-                    role,
+                    role: seat.role,
+                    device: seat.device.map(str::to_owned),
                     connection,
                     joined_at: crate::tokens::now(),
                     sink,
@@ -199,6 +217,14 @@ fn roster_of<S>(members: &HashMap<String, Member<S>>, except: &str) -> Vec<Parti
 mod tests {
     use super::*;
 
+    fn seat(identity: &str) -> Seat<'_> {
+        Seat {
+            identity,
+            role: Role::from_identity(identity).expect("a role prefix"),
+            device: None,
+        }
+    }
+
     fn registry() -> Registry<&'static str> {
         Registry::new(RoomLimits {
             participants_per_room: 4,
@@ -210,9 +236,9 @@ mod tests {
     #[test]
     fn newcomers_get_the_roster_and_others_are_told() {
         let mut r = registry();
-        let first = r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
+        let first = r.join("a", &seat("patient.1"), 1, "p").unwrap();
         assert!(first.roster.is_empty() && first.others.is_empty());
-        let second = r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        let second = r.join("a", &seat("provider.c"), 2, "c").unwrap();
         assert_eq!(
             second.roster,
             vec![Participant {
@@ -227,8 +253,8 @@ mod tests {
     #[test]
     fn relaying_stays_inside_the_room() {
         let mut r = registry();
-        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
-        r.join("b", "patient.2", Role::Patient, 2, "q").unwrap();
+        r.join("a", &seat("patient.1"), 1, "p").unwrap();
+        r.join("b", &seat("patient.2"), 2, "q").unwrap();
         assert_eq!(r.route("a", "patient.1"), Some("p"));
         assert_eq!(r.route("a", "patient.2"), None);
     }
@@ -236,8 +262,8 @@ mod tests {
     #[test]
     fn the_same_identity_replaces_the_older_connection() {
         let mut r = registry();
-        r.join("a", "patient.1", Role::Patient, 1, "old").unwrap();
-        let again = r.join("a", "patient.1", Role::Patient, 2, "new").unwrap();
+        r.join("a", &seat("patient.1"), 1, "old").unwrap();
+        let again = r.join("a", &seat("patient.1"), 2, "new").unwrap();
         assert_eq!(again.replaced, Some("old"));
         assert_eq!(r.sockets, 1);
         // The old connection's own leave must not remove the new one.
@@ -249,28 +275,52 @@ mod tests {
     }
 
     #[test]
+    fn only_the_same_device_replaces_a_patient() {
+        let mut r = registry();
+        let on = |device| Seat {
+            device: Some(device),
+            ..seat("patient.1")
+        };
+        r.join("a", &on("phone"), 1, "phone").unwrap();
+        assert_eq!(
+            r.join("a", &on("laptop"), 2, "laptop").unwrap_err(),
+            JoinError::OpenElsewhere
+        );
+        assert_eq!(
+            r.admits("a", &seat("patient.1")),
+            Err(JoinError::OpenElsewhere),
+            "no device at all is another device"
+        );
+        assert_eq!(r.route("a", "patient.1"), Some("phone"));
+        let tab = r.join("a", &on("phone"), 3, "phone-tab").unwrap();
+        assert_eq!(tab.replaced, Some("phone"));
+        r.leave("a", "patient.1", 3);
+        assert!(
+            r.join("a", &on("laptop"), 4, "laptop").is_ok(),
+            "once the patient has left, the link works anywhere"
+        );
+    }
+
+    #[test]
     fn guests_are_capped_and_the_patient_and_clinician_always_fit() {
         let mut r = registry();
         for (i, id) in ["guest.1", "guest.2"].into_iter().enumerate() {
-            r.join("a", id, Role::Guest, i as u64, "s").unwrap();
+            r.join("a", &seat(id), i as u64, "s").unwrap();
         }
         assert_eq!(
-            r.join("a", "guest.3", Role::Guest, 9, "s").unwrap_err(),
+            r.join("a", &seat("guest.3"), 9, "s").unwrap_err(),
             JoinError::GuestsFull
         );
         assert!(
-            r.admits("a", "guest.1", Role::Guest).is_ok(),
+            r.admits("a", &seat("guest.1")).is_ok(),
             "a member may always come back"
         );
-        r.join("a", "patient.p", Role::Patient, 3, "p").unwrap();
-        r.join("a", "provider.c", Role::Provider, 4, "c").unwrap();
+        r.join("a", &seat("patient.p"), 3, "p").unwrap();
+        r.join("a", &seat("provider.c"), 4, "c").unwrap();
+        assert_eq!(r.admits("a", &seat("provider.d")), Err(JoinError::RoomFull));
+        r.join("b", &seat("patient.q"), 10, "s").unwrap();
         assert_eq!(
-            r.admits("a", "provider.d", Role::Provider),
-            Err(JoinError::RoomFull)
-        );
-        r.join("b", "patient.q", Role::Patient, 10, "s").unwrap();
-        assert_eq!(
-            r.admits("c", "patient.r", Role::Patient),
+            r.admits("c", &seat("patient.r")),
             Err(JoinError::ServiceFull)
         );
     }
@@ -278,8 +328,8 @@ mod tests {
     #[test]
     fn ending_a_room_removes_everyone_and_frees_their_sockets() {
         let mut r = registry();
-        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
-        r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        r.join("a", &seat("patient.1"), 1, "p").unwrap();
+        r.join("a", &seat("provider.c"), 2, "c").unwrap();
         assert_eq!(r.presence("a").len(), 2);
         let mut ended = r.end("a");
         ended.sort_unstable();
@@ -295,8 +345,8 @@ mod tests {
     #[test]
     fn leaving_tells_the_rest() {
         let mut r = registry();
-        r.join("a", "patient.1", Role::Patient, 1, "p").unwrap();
-        r.join("a", "provider.c", Role::Provider, 2, "c").unwrap();
+        r.join("a", &seat("patient.1"), 1, "p").unwrap();
+        r.join("a", &seat("provider.c"), 2, "c").unwrap();
         assert_eq!(r.leave("a", "provider.c", 2), vec!["p"]);
         let roles: Vec<Role> = r.presence("a").into_iter().map(|(role, _)| role).collect();
         assert_eq!(roles, [Role::Patient]);

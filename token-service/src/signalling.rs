@@ -4,7 +4,7 @@
 //! the URL, and is checked before the upgrade.
 
 use crate::error::json_response_error;
-use crate::rooms::{JoinError, Registry, RoomLimits};
+use crate::rooms::{JoinError, Registry, RoomLimits, Seat};
 use crate::startup::AppState;
 use crate::tokens::{Claims, TokenError};
 use crate::video_tokens::RoomExtra;
@@ -142,6 +142,24 @@ impl Signalling {
         self.registry().presence(room)
     }
 
+    /// Whether `seat` would be kept out because the patient is in `room`
+    /// on another device; if so, the clinicians there are told.
+    pub fn kept_out_elsewhere(&self, room: &str, seat: &Seat) -> bool {
+        let kept_out = self.registry().admits(room, seat) == Err(JoinError::OpenElsewhere);
+        if kept_out {
+            self.tell_clinicians_kept_out(room);
+        }
+        kept_out
+    }
+
+    fn tell_clinicians_kept_out(&self, room: &str) {
+        for clinician in self.registry().with_role(room, Role::Provider) {
+            clinician.signal(ServerSignal::Notice {
+                text: KEPT_OUT.to_owned(),
+            });
+        }
+    }
+
     /// Ends `room` for everyone: each browser is told (4003) and disconnected.
     pub fn end(&self, room: &str) {
         for member in self.registry().end(room) {
@@ -149,6 +167,9 @@ impl Signalling {
         }
     }
 }
+
+/// What a clinician is told when the patient's link is tried elsewhere.
+const KEPT_OUT: &str = "Someone opened the patient's visit link on another device and was kept out. If your patient did not do this, end the visit and send a new link.";
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignallingError {
@@ -178,6 +199,7 @@ impl SignallingError {
                 StatusCode::CONFLICT
             }
             SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
+            SignallingError::Join(JoinError::OpenElsewhere) => StatusCode::CONFLICT,
             SignallingError::NotLocal => StatusCode::NOT_FOUND,
             SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
             SignallingError::VisitEnded => StatusCode::GONE,
@@ -192,6 +214,7 @@ impl SignallingError {
             SignallingError::Join(JoinError::RoomFull) => "room_full",
             SignallingError::Join(JoinError::GuestsFull) => "guests_full",
             SignallingError::Join(JoinError::ServiceFull) => "unavailable",
+            SignallingError::Join(JoinError::OpenElsewhere) => "patient_elsewhere",
             SignallingError::NotLocal => "not_found",
             SignallingError::NotWebSocket => "websocket_required",
             SignallingError::VisitEnded => "visit_ended",
@@ -260,6 +283,7 @@ pub async fn connect(
         room: claims.extra.room,
         identity: claims.registered.sub,
         role: claims.extra.role,
+        device: claims.extra.device,
         connection: signalling.next_connection.fetch_add(1, Ordering::Relaxed),
         expires_at: claims.registered.exp,
     };
@@ -283,21 +307,23 @@ fn admit<'a>(
     {
         return Err(SignallingError::VisitEnded);
     }
-    signalling
-        .registry()
-        .admits(
-            &claims.extra.room,
-            &claims.registered.sub,
-            claims.extra.role,
-        )
-        .map_err(SignallingError::Join)?;
-    Ok((claims, signalling))
+    let seat = Seat {
+        identity: &claims.registered.sub,
+        role: claims.extra.role,
+        device: claims.extra.device.as_deref(),
+    };
+    match signalling.registry().admits(&claims.extra.room, &seat) {
+        // Kept out after the upgrade, so the browser reads why in the close code.
+        Ok(()) | Err(JoinError::OpenElsewhere) => Ok((claims, signalling)),
+        Err(err) => Err(SignallingError::Join(err)),
+    }
 }
 
 struct Member {
     room: String,
     identity: String,
     role: Role,
+    device: Option<String>,
     connection: u64,
     /// Unix seconds when the room token runs out: the socket closes then.
     expires_at: u64,
@@ -313,19 +339,28 @@ async fn run(
         return;
     };
     let (outbox, mut inbox) = mailbox();
-    let joined = signalling.registry().join(
-        &member.room,
-        &member.identity,
-        member.role,
-        member.connection,
-        outbox.clone(),
-    );
+    let seat = Seat {
+        identity: &member.identity,
+        role: member.role,
+        device: member.device.as_deref(),
+    };
+    let joined = signalling
+        .registry()
+        .join(&member.room, &seat, member.connection, outbox.clone());
     let joined = match joined {
         Ok(joined) => joined,
         Err(err) => {
-            let _ = session
-                .close(Some(close(close_code::POLICY, &err.to_string())))
-                .await;
+            let code = if err == JoinError::OpenElsewhere {
+                signalling.tell_clinicians_kept_out(&member.room);
+                close_code::OPEN_ELSEWHERE
+            } else {
+                close_code::POLICY
+            };
+            let _ = tokio::time::timeout(
+                SEND_TIMEOUT,
+                session.close(Some(close(code, &err.to_string()))),
+            )
+            .await;
             return;
         }
     };

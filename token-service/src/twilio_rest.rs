@@ -188,12 +188,8 @@ impl TwilioRest {
         Ok(rooms)
     }
 
-    async fn members_of(&self, room_sid: &str) -> Result<Members, RestError> {
-        let cached = fresh(self.members.lock().expect("cache lock").get(room_sid));
-        if let Some(members) = cached {
-            return Ok(members);
-        }
-        // A reconnecting participant is still in the room: list both states.
+    /// Everyone in the room now; a reconnecting participant is still in it.
+    async fn participants(&self, room_sid: &str) -> Result<Vec<ParticipantEntry>, RestError> {
         let list = |status: &str| {
             self.all_pages::<ParticipantEntry>(format!(
                 "{}/v1/Rooms/{room_sid}/Participants?Status={status}&PageSize=50",
@@ -202,9 +198,18 @@ impl TwilioRest {
         };
         let (connected, reconnecting) =
             futures_util::future::join(list("connected"), list("reconnecting")).await;
-        let members: Members = connected?
+        Ok(connected?.into_iter().chain(reconnecting?).collect())
+    }
+
+    async fn members_of(&self, room_sid: &str) -> Result<Members, RestError> {
+        let cached = fresh(self.members.lock().expect("cache lock").get(room_sid));
+        if let Some(members) = cached {
+            return Ok(members);
+        }
+        let members: Members = self
+            .participants(room_sid)
+            .await?
             .into_iter()
-            .chain(reconnecting?)
             .filter_map(|p| {
                 let role = Role::from_identity(&p.identity)?;
                 let since = p.start_time.as_deref().and_then(parse_utc).unwrap_or(0);
@@ -234,6 +239,27 @@ impl TwilioRest {
             .iter()
             .flatten()
             .any(|(role, _)| *role == Role::Patient))
+    }
+
+    /// Whether `patient` (an invite's patient identity, before its device
+    /// tag) is in the room on a device other than `identity`'s. Asked of
+    /// Twilio now, not from the cache: it decides who may enter.
+    pub async fn patient_elsewhere(
+        &self,
+        room_name: &str,
+        patient: &str,
+        identity: &str,
+    ) -> Result<bool, RestError> {
+        let rooms = self.in_progress(false).await?;
+        let Some(sid) = rooms.get(room_name) else {
+            return Ok(false);
+        };
+        Ok(self.participants(sid).await?.iter().any(|p| {
+            p.identity != identity
+                && p.identity
+                    .strip_prefix(patient)
+                    .is_some_and(|tag| tag.starts_with('.'))
+        }))
     }
 
     /// Members of each named room, in order (empty when not in progress).

@@ -3,15 +3,16 @@
 
 use crate::auth::{bearer, AuthError, ClinicianSession};
 use crate::error::json_response_error;
-use crate::ids::{identity, random_id, room_name};
+use crate::ids::{device_tag, identity, random_id, room_name};
 use crate::rate_limit::client_ip;
+use crate::rooms::Seat;
 use crate::settings::{VideoSettings, MAX_TTL_SECONDS};
 use crate::startup::AppState;
 use crate::tokens::{now, Claims, TokenError};
 use crate::visits::InviteExtra;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::{Role, TokenRequest, TokenResponse, VideoMode};
+use api_types::{Role, TokenRequest, TokenResponse, VideoMode, MAX_DEVICE_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// A built-in room token says which room and role (`sub` = identity).
@@ -19,6 +20,9 @@ use serde::{Deserialize, Serialize};
 pub struct RoomExtra {
     pub room: String,
     pub role: Role,
+    /// A patient's device tag: only that device may replace the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +43,8 @@ pub enum VideoTokenError {
     NoticeUnavailable,
     #[error("This visit has ended. If you still need your clinician, please contact your clinic.")]
     VisitEnded,
+    #[error("This visit is open on another device. Please close it there, then try again.")]
+    PatientElsewhere,
     #[error("{0}")]
     Auth(#[from] AuthError),
 }
@@ -54,6 +60,7 @@ impl VideoTokenError {
             | VideoTokenError::InviteInvalid => StatusCode::UNAUTHORIZED,
             VideoTokenError::WrongVisit | VideoTokenError::NotYourVisit => StatusCode::FORBIDDEN,
             VideoTokenError::VisitEnded => StatusCode::GONE,
+            VideoTokenError::PatientElsewhere => StatusCode::CONFLICT,
             VideoTokenError::Auth(err) => actix_web::ResponseError::status_code(err),
         }
     }
@@ -68,6 +75,7 @@ impl VideoTokenError {
             VideoTokenError::NotYourVisit => "not_your_visit",
             VideoTokenError::NoticeUnavailable => "notice_unavailable",
             VideoTokenError::VisitEnded => "visit_ended",
+            VideoTokenError::PatientElsewhere => "patient_elsewhere",
             VideoTokenError::Auth(err) => err.code(),
         }
     }
@@ -93,6 +101,8 @@ struct Admission {
     visit_id: String,
     role: Role,
     identity: String,
+    /// A patient's device tag (see [`device_tag`]).
+    device: Option<String>,
     not_after: u64,
 }
 
@@ -100,25 +110,68 @@ fn admit_invite(
     state: &AppState,
     invite: &str,
     visit_id: Option<&str>,
+    device: Option<&str>,
 ) -> Result<Admission, VideoTokenError> {
     let claims: Claims<InviteExtra> = state.invites.verify(invite)?;
     let visit = claims.registered.sub;
     if visit_id.is_some_and(|asked| asked != visit) {
         return Err(VideoTokenError::WrongVisit);
     }
-    let identity = match claims.extra.role {
-        // One patient per invite: the same identity on every device, so a
-        // second tab replaces the first instead of doubling the patient.
-        Role::Patient => identity(Role::Patient, &claims.registered.jti),
-        Role::Guest => identity(Role::Guest, &random_id()),
+    let (identity, device) = match claims.extra.role {
+        Role::Patient => {
+            // A request without a usable secret is a device of its own.
+            let secret = device
+                .filter(|d| !d.is_empty() && d.len() <= MAX_DEVICE_CHARS)
+                .map_or_else(random_id, str::to_owned);
+            let tag = device_tag(&claims.registered.jti, &secret);
+            let patient = identity(Role::Patient, &claims.registered.jti);
+            match state.video {
+                // One identity per invite: another tab takes the place over,
+                // and the room keeps other devices out.
+                VideoSettings::Local => (patient, Some(tag)),
+                // Twilio replaces any same identity (53205), so each device
+                // gets its own, and the service checks who is in the room.
+                VideoSettings::Twilio(_) => (format!("{patient}.{tag}"), Some(tag)),
+            }
+        }
+        Role::Guest => (identity(Role::Guest, &random_id()), None),
         Role::Provider => return Err(VideoTokenError::InviteInvalid),
     };
     Ok(Admission {
         visit_id: visit,
         role: claims.extra.role,
         identity,
+        device,
         not_after: claims.registered.exp,
     })
+}
+
+/// Whether the patient is in the visit's room on another device, which
+/// keeps its place: a copied patient link must not push the patient out.
+async fn patient_elsewhere(state: &AppState, admission: &Admission, room: &str) -> bool {
+    if admission.role != Role::Patient {
+        return false;
+    }
+    if let Some(signalling) = &state.signalling {
+        let seat = Seat {
+            identity: &admission.identity,
+            role: admission.role,
+            device: admission.device.as_deref(),
+        };
+        return signalling.kept_out_elsewhere(room, &seat);
+    }
+    let (Some(rest), Some((patient, _))) =
+        (&state.twilio_rest, admission.identity.rsplit_once('.'))
+    else {
+        return false;
+    };
+    rest.patient_elsewhere(room, patient, &admission.identity)
+        .await
+        .unwrap_or_else(|err| {
+            // Twilio's own rules still hold; only this check is skipped.
+            tracing::warn!(error = %err, "Twilio presence for a patient token failed");
+            false
+        })
 }
 
 fn admit_clinician(
@@ -137,6 +190,7 @@ fn admit_clinician(
         visit_id: visit_id.to_owned(),
         role: Role::Provider,
         identity: identity(Role::Provider, session.clinician_id()),
+        device: None,
         not_after: session.0.extra.max_exp,
     })
 }
@@ -151,6 +205,7 @@ pub async fn mint(
         invite,
         visit_id,
         notice,
+        device,
     } = body.into_inner();
     let admission = match (invite.as_deref(), visit_id.as_deref()) {
         (Some(_), _) | (None, None) if notice => Err(VideoTokenError::NeedInviteOrVisit),
@@ -164,7 +219,7 @@ pub async fn mint(
                 ..clinician
             })
         }
-        (Some(invite), asked) => admit_invite(&state, invite, asked),
+        (Some(invite), asked) => admit_invite(&state, invite, asked, device.as_deref()),
         (None, Some(visit_id)) if bearer(&req).is_some() => admit_clinician(&state, &req, visit_id),
         (None, Some(_)) => Err(VideoTokenError::Auth(AuthError::Missing)),
         (None, None) => Err(VideoTokenError::NeedInviteOrVisit),
@@ -178,13 +233,18 @@ pub async fn mint(
         }
     })
     .inspect_err(|err| crate::audit::refused(err.code(), visit_id.as_deref(), client))?;
+    let room = room_name(&admission.visit_id);
+    if patient_elsewhere(&state, &admission, &room).await {
+        let refused = VideoTokenError::PatientElsewhere;
+        crate::audit::refused(refused.code(), Some(&admission.visit_id), client);
+        return Err(refused);
+    }
 
     let now = now();
     let ttl = admission
         .not_after
         .saturating_sub(now)
         .clamp(60, MAX_TTL_SECONDS);
-    let room = room_name(&admission.visit_id);
     let (token, token_id, ice_servers) = match &state.video {
         VideoSettings::Twilio(credentials) => {
             let token =
@@ -199,6 +259,7 @@ pub async fn mint(
             let extra = RoomExtra {
                 room: room.clone(),
                 role: admission.role,
+                device: admission.device.clone(),
             };
             let ice = crate::ice::ice_servers(&state.ice, &admission.identity, now + ttl);
             (

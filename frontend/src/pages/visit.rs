@@ -484,6 +484,9 @@ pub fn Visit(props: &Props) -> Html {
                         </figure>
                     }) }
                 </div>
+                if role == Role::Provider {
+                    if let Some(text) = &*notice { <p class="notice" role="alert">{ text.clone() }</p> }
+                }
                 if let Some(answers) = &*intake {
                     <IntakePanel answers={answers.clone()} />
                 }
@@ -543,6 +546,7 @@ fn end_message(reason: EndReason) -> &'static str {
         EndReason::JoinedElsewhere => {
             "You joined from another tab or device, so this one was disconnected."
         }
+        EndReason::OpenElsewhere => crate::messages::OPEN_ELSEWHERE,
         EndReason::TokenExpired => {
             "Your visit link has expired. Please ask your clinic for a new one."
         }

@@ -1,6 +1,8 @@
 //! What survives a reload: the clinician's session token and their visit
 //! list, both in sessionStorage (per tab, gone when the tab closes). The
 //! list holds patients' names, so it also goes whenever the session ends.
+//! One thing lasts in localStorage: this browser's device secret, a random
+//! value that says nothing about anyone.
 
 use crate::services::json;
 use api_types::{CreateVisitResponse, SessionResponse};
@@ -24,6 +26,26 @@ pub fn save_session(session: Option<&SessionResponse>) {
         Some(text) => storage.set_item(SESSION_KEY, &text),
         None => storage.remove_item(SESSION_KEY),
     };
+}
+
+const DEVICE_KEY: &str = "hearth.device";
+
+/// This browser's secret, made once: with it, the service lets only the
+/// device that holds a patient's place take it over (in another tab).
+pub fn device_secret() -> Option<String> {
+    let window = web_sys::window()?;
+    let storage = window.local_storage().ok().flatten();
+    if let Some(known) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(DEVICE_KEY).ok().flatten())
+    {
+        return Some(known);
+    }
+    let made = window.crypto().ok()?.random_uuid();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(DEVICE_KEY, &made);
+    }
+    Some(made)
 }
 
 /// A visit on the clinician's list, kept in this browser only.

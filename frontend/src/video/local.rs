@@ -237,6 +237,7 @@ impl LocalRoom {
         web_sys::console::info_1(&format!("signalling socket closed with code {code}").into());
         let ending = match code {
             close_code::REPLACED => Some(EndReason::JoinedElsewhere),
+            close_code::OPEN_ELSEWHERE => Some(EndReason::OpenElsewhere),
             close_code::ROOM_ENDED => Some(EndReason::ClinicianEnded),
             close_code::EXPIRED => Some(EndReason::TokenExpired),
             _ => None,
@@ -350,7 +351,12 @@ impl LocalRoom {
             }
             ServerSignal::Notice { text } => {
                 self.emit(RoomEvent::Notice(text));
-                self.send_signal(&ClientSignal::NoticeSeen);
+                // Only a patient's confirmation tells the clinician a notice
+                // arrived; a clinician's notices need none.
+                let patient = Role::from_identity(&self.inner.borrow().me) == Some(Role::Patient);
+                if patient {
+                    self.send_signal(&ClientSignal::NoticeSeen);
+                }
             }
         }
     }

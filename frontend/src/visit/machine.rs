@@ -14,6 +14,8 @@ pub enum EndReason {
     ClinicianEnded,
     /// The same link was opened in another tab or device (Twilio 53205).
     JoinedElsewhere,
+    /// The patient is in the visit on another device, which keeps its place.
+    OpenElsewhere,
     /// The video token ran out (Twilio 20104).
     TokenExpired,
     /// The video service closed the room (Twilio 53118).
@@ -219,7 +221,10 @@ impl EndReason {
         }
         let visit_goes_on = matches!(
             self,
-            EndReason::Left | EndReason::ConnectionLost | EndReason::JoinedElsewhere
+            EndReason::Left
+                | EndReason::ConnectionLost
+                | EndReason::JoinedElsewhere
+                | EndReason::OpenElsewhere
         );
         AfterEnd {
             rejoin: link_valid && visit_goes_on,
@@ -423,6 +428,7 @@ mod tests {
         for reason in [
             EndReason::ClinicianEnded,
             EndReason::JoinedElsewhere,
+            EndReason::OpenElsewhere,
             EndReason::TokenExpired,
             EndReason::RoomEnded,
             EndReason::ConnectionLost,
@@ -496,6 +502,7 @@ mod tests {
             EndReason::Left,
             EndReason::ClinicianEnded,
             EndReason::JoinedElsewhere,
+            EndReason::OpenElsewhere,
             EndReason::TokenExpired,
             EndReason::RoomEnded,
             EndReason::ConnectionLost,

@@ -207,6 +207,85 @@ async fn a_guest_link_cannot_fill_the_room() {
 }
 
 #[tokio::test]
+async fn a_copied_patient_link_cannot_push_the_patient_out() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let created = app.create_visit(&session).await;
+    let mint = |device: Option<&str>| {
+        let body = json!({"invite": created.patient_invite, "device": device});
+        let app = &app;
+        async move { app.post("/api/token", &body, None).await }
+    };
+    let token = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 200);
+        response.json::<api_types::TokenResponse>().await.unwrap()
+    };
+    // A token the link holder minted before the patient arrived.
+    let early = token(mint(Some("copied-link")).await).await;
+    let phone = token(mint(Some("patients-phone")).await).await;
+    let mut patient = connect(&app, &phone.token).await;
+    next(&mut patient).await;
+    let clinician_token = token(
+        app.post(
+            "/api/token",
+            &json!({"visit_id": created.visit_id}),
+            Some(&session),
+        )
+        .await,
+    )
+    .await;
+    let mut clinician = connect(&app, &clinician_token.token).await;
+    next(&mut clinician).await;
+    next(&mut patient).await;
+
+    // Three rounds, as in the report: every one is kept out, and the
+    // clinician is told each time.
+    for _ in 0..3 {
+        for device in [Some("copied-link"), None, Some("")] {
+            assert_error(mint(device).await, 409, "patient_elsewhere").await;
+            assert!(
+                matches!(next(&mut clinician).await, ServerSignal::Notice { text } if text.contains("another device")),
+            );
+        }
+        let mut intruder = connect(&app, &early.token).await;
+        assert_eq!(closed_with(&mut intruder).await, close_code::OPEN_ELSEWHERE);
+        assert!(matches!(
+            next(&mut clinician).await,
+            ServerSignal::Notice { .. }
+        ));
+    }
+    patient
+        .send(Message::Ping(b"still here".to_vec().into()))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            tokio::time::timeout(Duration::from_millis(500), patient.next()).await,
+            Ok(Some(Ok(Message::Pong(_))))
+        ),
+        "the patient is still connected"
+    );
+
+    // The patient's own device may take its place over (another tab)...
+    let tab = token(mint(Some("patients-phone")).await).await;
+    let mut second_tab = connect(&app, &tab.token).await;
+    assert!(matches!(
+        next(&mut second_tab).await,
+        ServerSignal::Welcome { .. }
+    ));
+    assert_eq!(closed_with(&mut patient).await, close_code::REPLACED);
+    // ...and once the patient has left, the link works on any device.
+    second_tab.close(None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let laptop = token(mint(Some("patients-laptop")).await).await;
+    let mut laptop_socket = connect(&app, &laptop.token).await;
+    assert!(matches!(
+        next(&mut laptop_socket).await,
+        ServerSignal::Welcome { .. }
+    ));
+}
+
+#[tokio::test]
 async fn bodies_must_be_json_and_errors_never_repeat_what_was_sent() {
     let app = spawn_app();
     let url = format!("{}/api/session", app.address);

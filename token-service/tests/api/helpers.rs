@@ -82,6 +82,8 @@ pub fn spawn_twilio_app() -> TestApp {
             ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
             ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
             ("TWILIO_API_SECRET", "secret"),
+            // Nothing listens here: presence checks fail at once, not after a timeout.
+            ("TWILIO_VIDEO_API_URL", "http://127.0.0.1:9"),
         ],
         None,
     )

@@ -147,6 +147,7 @@ async fn an_expired_room_token_is_refused_before_the_upgrade() {
         extra: RoomExtra {
             room: visit.patient.room.clone(),
             role: Role::Patient,
+            device: None,
         },
     });
     assert_eq!(

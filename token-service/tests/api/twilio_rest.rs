@@ -507,3 +507,39 @@ async fn running_late_goes_into_the_room_only_while_a_patient_waits() {
     tokio::time::sleep(twilio_cache()).await;
     assert_eq!(deliver().await, true);
 }
+
+#[tokio::test]
+async fn a_copied_patient_link_is_kept_out_while_the_patient_is_in_the_room() {
+    let (stand_in, app, session) = signed_in().await;
+    let visit = app.create_visit(&session).await;
+    let mint = |device: &str| {
+        let body = json!({"invite": visit.patient_invite, "device": device});
+        let app = &app;
+        async move { app.post("/api/token", &body, None).await }
+    };
+    let identity = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 200);
+        response
+            .json::<api_types::TokenResponse>()
+            .await
+            .unwrap()
+            .identity
+    };
+    let phone = identity(mint("patients-phone").await).await;
+    stand_in.rooms.lock().unwrap().push((
+        visit.visit_id.clone(),
+        "RMpatient".into(),
+        vec![person(&phone, "2026-11-28T09:00:00Z", "reconnecting")],
+    ));
+    assert_error(mint("copied-link").await, 409, "patient_elsewhere").await;
+    // The same device may come back: Twilio itself replaces its older tab.
+    assert_eq!(identity(mint("patients-phone").await).await, phone);
+    // Once the patient has left, the link works on any device.
+    stand_in.rooms.lock().unwrap()[0].2.clear();
+    let laptop = identity(mint("patients-laptop").await).await;
+    assert_ne!(laptop, phone, "each device is its own Twilio identity");
+    assert_eq!(
+        laptop.rsplit_once('.').map(|(patient, _)| patient),
+        phone.rsplit_once('.').map(|(patient, _)| patient)
+    );
+}
