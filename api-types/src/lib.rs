@@ -289,6 +289,10 @@ pub enum ClientSignal {
     },
     /// A patient saw the clinician's notice (the dashboard says "delivered").
     NoticeSeen,
+    /// A fresh room token for the same identity and room: the socket then
+    /// stays open until the new token's end. A clinician's token ends with
+    /// their session's idle window, so a long call renews it.
+    Renew { token: String },
 }
 
 /// What the signalling service sends to a browser. Externally tagged

@@ -94,6 +94,17 @@ pub fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
     start(port, static_dir, |_| None, None)
 }
 
+/// As [`spawn_service_on`] on any free port, with some settings of its own
+/// (`vars`: environment variable names and values).
+pub fn spawn_service_with(static_dir: Option<PathBuf>, vars: &'static [(&str, &str)]) -> Service {
+    let var = |name: &str| {
+        vars.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| (*value).to_owned())
+    };
+    start(0, static_dir, var, None)
+}
+
 /// The password of the clinician `spawn_twilio_service` writes an account for.
 const TWILIO_MODE_PASSWORD: &str = "stand-in-clinic-password";
 

@@ -7,7 +7,7 @@ use e2e::flows::{
     clinician_creates_visit, clinician_starts_visit, join, playing, press_join,
     sees_and_hears_remote, IN_CALL, PATIENT_WAITING, SHORT,
 };
-use e2e::servers::{spawn_service, spawn_service_on, Service};
+use e2e::servers::{spawn_service, spawn_service_on, spawn_service_with, Service};
 use std::time::{Duration, Instant};
 
 /// A visit under way: the patient waited, then the clinician joined.
@@ -96,6 +96,37 @@ async fn a_visit_from_waiting_room_to_call_and_back() {
         patient.click("[data-view=ended] button.rejoin").await?;
         press_join(patient).await?;
         patient.wait_until(IN_CALL, SHORT).await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_outlasts_the_clinicians_idle_window_and_first_room_token() {
+    // Sessions idle out after 61 s, so the app refreshes the session every
+    // 5 s, and the clinician's room token (capped at the idle end) must be
+    // renewed in the call before it runs out.
+    const IDLE: u64 = 61;
+    let service = spawn_service_with(Some(dist_dir()), &[("SESSION_IDLE_SECONDS", "61")]);
+    with_browsers("long_call", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        patient_and_clinician_in_call(clinician, patient, &service).await?;
+        let in_call = Instant::now();
+        // The patient's side counts every moment the clinician was gone.
+        patient
+            .eval("window.clinicianGone = 0; setInterval(() => { if (!document.querySelector('[data-view=call]')) window.clinicianGone++ }, 100); return null")
+            .await?;
+        tokio::time::sleep(Duration::from_secs(IDLE + 5)).await;
+        let gone = patient.eval("return window.clinicianGone").await?;
+        if gone != 0 {
+            return Err(format!("the patient lost the clinician for {gone} × 100 ms"));
+        }
+        sees_and_hears_remote(patient).await?;
+        sees_and_hears_remote(clinician).await?;
+        println!(
+            "figure: call still whole {} s in, past the first room token's {IDLE} s",
+            in_call.elapsed().as_secs()
+        );
         Ok(())
     })
     .await;

@@ -9,11 +9,9 @@ use crate::pages::{
     visit_entry::VisitEntry,
 };
 use crate::route::Route;
-use crate::services::{api::Api, now_seconds, storage};
+use crate::services::{api::Api, before_expiry, now_seconds, storage};
 use api_types::TokenRequest;
-use std::cell::Cell;
 use std::rc::Rc;
-use std::time::Duration;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -95,24 +93,17 @@ fn use_session_upkeep(session: &SessionContext) {
                 storage::forget_visits(&ended);
             }
         }
-        let cancelled = Rc::new(Cell::new(false));
-        if let Some(current) = current.clone() {
-            let cancelled = cancelled.clone();
-            yew::platform::spawn_local(async move {
-                let wait = current.expires_at.saturating_sub(now_seconds() + 60).max(5);
-                yew::platform::time::sleep(Duration::from_secs(wait)).await;
-                if cancelled.get() {
-                    return;
-                }
+        let refresh = current.clone().map(|current| {
+            before_expiry(current.expires_at, async move {
                 match session.api.refresh(&current.token).await {
                     Ok(refreshed) => session.dispatch(SessionAction::SignedIn(refreshed)),
                     Err(err) if err.code().is_some() => session.dispatch(SessionAction::SignedOut),
                     // Offline for now: the next page action will tell.
                     Err(_) => {}
                 }
-            });
-        }
-        move || cancelled.set(true)
+            })
+        });
+        move || refresh.into_iter().for_each(|cancel| cancel())
     });
 }
 

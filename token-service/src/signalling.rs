@@ -380,7 +380,7 @@ async fn run(
         roster: joined.roster,
     };
     let ended = serve(
-        signalling,
+        &state,
         &member,
         &mut session,
         &mut stream,
@@ -413,7 +413,7 @@ fn close(code: u16, description: &str) -> CloseReason {
 
 /// The socket's loop; returns how to close it (`None`: the browser closed).
 async fn serve(
-    signalling: &Signalling,
+    state: &AppState,
     member: &Member,
     session: &mut actix_ws::Session,
     stream: &mut actix_ws::AggregatedMessageStream,
@@ -433,13 +433,13 @@ async fn serve(
             }
         };
     }
+    let signalling = state.signalling.as_ref()?;
     let text = |message: &ServerSignal| serde_json::to_string(message).expect("signals serialise");
     send_within!(session.text(text(&welcome)));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     // An open socket outlives nothing its token would not: checked again
     // at the token's end, not only at the upgrade.
-    let token_left = Duration::from_secs(member.expires_at.saturating_sub(crate::tokens::now()));
-    let expiry = tokio::time::sleep(token_left);
+    let expiry = tokio::time::sleep(until(member.expires_at));
     tokio::pin!(expiry);
     let mut last_heard = Instant::now();
     let mut budget = MessageBudget::new(last_heard);
@@ -463,6 +463,10 @@ async fn serve(
                                 }
                             }
                             Ok(ClientSignal::NoticeSeen) if member.role == Role::Patient => signalling.notice_seen(&member.room),
+                            Ok(ClientSignal::Renew { token }) => match renewed_until(state, member, &token) {
+                                Some(expires_at) => expiry.as_mut().reset(tokio::time::Instant::now() + until(expires_at)),
+                                None => outbox.signal(refusal("renewal_refused", "That room token is not a valid renewal for this connection.")),
+                            },
                             Ok(ClientSignal::NoticeSeen) | Err(_) => outbox.signal(refusal("invalid_message", "That message is not a signal.")),
                         }
                     }
@@ -483,6 +487,21 @@ async fn serve(
             }
         }
     }
+}
+
+/// How long from now until `unix_seconds`.
+fn until(unix_seconds: u64) -> Duration {
+    Duration::from_secs(unix_seconds.saturating_sub(crate::tokens::now()))
+}
+
+/// The end of a renewal token, if it is valid and for this very member.
+fn renewed_until(state: &AppState, member: &Member, token: &str) -> Option<u64> {
+    let claims: Claims<RoomExtra> = state.rooms.verify(token).ok()?;
+    let same = claims.registered.sub == member.identity
+        && claims.extra.room == member.room
+        && claims.extra.role == member.role
+        && claims.extra.device == member.device;
+    same.then_some(claims.registered.exp)
 }
 
 fn refusal(code: &str, message: &str) -> ServerSignal {

@@ -191,7 +191,15 @@ fn admit_clinician(
         role: Role::Provider,
         identity: identity(Role::Provider, session.clinician_id()),
         device: None,
-        not_after: session.0.extra.max_exp,
+        not_after: match state.video {
+            // Ends with the session's idle window; the call renews it over
+            // the socket while the clinician's app keeps the session alive.
+            VideoSettings::Local => session.0.registered.exp,
+            // The SDK cannot take a new token mid-call and re-presents the
+            // old one on every reconnect (20104 once expired), so a Twilio
+            // token must last the visit: up to the session's absolute end.
+            VideoSettings::Twilio(_) => session.0.extra.max_exp,
+        },
     })
 }
 

@@ -404,14 +404,14 @@ pub struct ProviderVisitProps {
 #[component]
 pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
     let session = use_session();
-    let Some(clinician) = session.clinician.clone() else {
+    if session.clinician.is_none() {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
-    };
+    }
     let request = TokenRequest {
         visit_id: Some(props.visit_id.clone()),
         ..TokenRequest::default()
     };
-    html! { <VisitEntry {request} session={clinician.token.clone()} /> }
+    html! { <VisitEntry {request} as_clinician=true /> }
 }
 
 #[derive(Properties, PartialEq)]

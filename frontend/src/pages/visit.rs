@@ -290,6 +290,16 @@ pub fn Visit(props: &Props) -> Html {
         })
     };
 
+    // A renewed token (a clinician's long call) reaches the room.
+    {
+        let room = room.clone();
+        use_effect_with(props.token.clone(), move |token| {
+            if let Some(room) = room.borrow().as_ref() {
+                room.renew(token);
+            }
+        });
+    }
+
     // Leaving the page leaves the room and turns the camera off.
     {
         let (room, local) = (room.clone(), local.clone());

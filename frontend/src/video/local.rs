@@ -203,6 +203,22 @@ impl LocalRoom {
         self.emit(RoomEvent::Input(input));
     }
 
+    /// Hands the service a fresh token for this connection, and keeps it
+    /// for reconnecting.
+    pub fn renew(&self, token: &TokenResponse) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            if token.identity != inner.me || token.expires_at <= inner.token_expires_at {
+                return;
+            }
+            inner.token = token.token.clone();
+            inner.token_expires_at = token.expires_at;
+        }
+        self.send_signal(&ClientSignal::Renew {
+            token: token.token.clone(),
+        });
+    }
+
     fn open_socket(&self) {
         let (url, token) = {
             let inner = self.inner.borrow();

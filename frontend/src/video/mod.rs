@@ -116,6 +116,15 @@ impl VideoRoom {
         }
     }
 
+    /// A fresh token for the same place. Built-in rooms keep the socket
+    /// open with it; the Twilio SDK takes no new token mid-call, so Twilio
+    /// tokens are minted to last the visit instead.
+    pub fn renew(&self, token: &TokenResponse) {
+        if let VideoRoom::Local(room) = self {
+            room.renew(token);
+        }
+    }
+
     /// Sends a new capture (the person changed camera or microphone).
     pub fn use_media(&self, stream: MediaStream) {
         match self {

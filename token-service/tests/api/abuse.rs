@@ -493,25 +493,27 @@ async fn sixty_forged_expired_or_wrong_kind_tokens_are_refused() {
     assert!(refused_count >= 60);
 }
 
-#[tokio::test]
-async fn an_open_socket_closes_when_its_room_token_runs_out() {
-    let app = spawn_app();
-    let visit = visit(&app).await;
+/// A room token like `minted` (no device tag) that ends `seconds` from now:
+/// the service's own clamp never mints one this short.
+fn room_token_ending_in(minted: &api_types::TokenResponse, seconds: u64) -> String {
     let invite_key = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(INVITE_KEY.trim_end_matches('='))
         .unwrap();
     let room_key = token_service::ids::derive_key(&invite_key, ROOM_AUDIENCE);
     let mut short = claims(
         ROOM_AUDIENCE,
-        &visit.patient.identity,
-        json!({"room": visit.patient.room, "role": "patient"}),
+        &minted.identity,
+        json!({"room": minted.room, "role": minted.role}),
     );
-    short["exp"] = json!(token_service::tokens::now() + 2);
-    let mut socket = connect(
-        &app,
-        &signed(&short, &room_key, jsonwebtoken::Algorithm::HS256),
-    )
-    .await;
+    short["exp"] = json!(token_service::tokens::now() + seconds);
+    signed(&short, &room_key, jsonwebtoken::Algorithm::HS256)
+}
+
+#[tokio::test]
+async fn an_open_socket_closes_when_its_room_token_runs_out() {
+    let app = spawn_app();
+    let visit = visit(&app).await;
+    let mut socket = connect(&app, &room_token_ending_in(&visit.patient, 2)).await;
     next(&mut socket).await;
     let opened = Instant::now();
     assert_eq!(closed_with(&mut socket).await, close_code::EXPIRED);
@@ -520,4 +522,59 @@ async fn an_open_socket_closes_when_its_room_token_runs_out() {
         "closed after {:?}",
         opened.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await;
+    let created = app.create_visit(&session.token).await;
+    let clinician: api_types::TokenResponse = app
+        .post(
+            "/api/token",
+            &json!({"visit_id": created.visit_id}),
+            Some(&session.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        clinician.expires_at <= session.expires_at,
+        "room token until {}, session idles out at {}",
+        clinician.expires_at,
+        session.expires_at
+    );
+    let patient: api_types::TokenResponse = app
+        .post(
+            "/api/token",
+            &json!({"invite": created.patient_invite}),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let mut socket = connect(&app, &room_token_ending_in(&clinician, 3)).await;
+    next(&mut socket).await;
+    let renew = |token: &str| Message::text(json!({"type": "renew", "token": token}).to_string());
+
+    // Someone else's token, or a forged one, renews nothing...
+    for token in [patient.token.as_str(), "forged"] {
+        socket.send(renew(token)).await.unwrap();
+        assert!(matches!(
+            next(&mut socket).await,
+            ServerSignal::Error { code, .. } if code == "renewal_refused"
+        ));
+    }
+    // ...the clinician's own fresh token keeps the call open past the old end.
+    socket.send(renew(&clinician.token)).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let probe = json!({"type": "signal", "to": "nobody", "payload": {}}).to_string();
+    socket.send(Message::text(probe)).await.unwrap();
+    assert!(matches!(
+        next(&mut socket).await,
+        ServerSignal::Error { code, .. } if code == "unknown_peer"
+    ));
 }
