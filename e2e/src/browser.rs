@@ -260,6 +260,20 @@ impl Browser {
             .map_err(|err| format!("cannot add a start-up script: {err}"))
     }
 
+    /// Runs a test tool's own script (axe-core) in the page as DevTools
+    /// does, outside the page's Content-Security-Policy, which rightly
+    /// refuses `eval`.
+    pub async fn run_tool_script(&self, source: &str) -> TestResult {
+        self.client
+            .issue_cmd(DevTools {
+                command: "Runtime.evaluate",
+                params: json!({ "expression": source }),
+            })
+            .await
+            .map(drop)
+            .map_err(|err| format!("cannot run a tool script: {err}"))
+    }
+
     /// Kills this browser without letting the page say goodbye, as a crash would.
     pub fn kill_chromium(&self) {
         let _ = std::process::Command::new("pkill")
@@ -286,6 +300,31 @@ impl Browser {
                 .join("\n"),
             Ok(other) => other.to_string(),
             Err(err) => format!("(console log unavailable: {err})"),
+        }
+    }
+
+    /// What the browser refused under the page's Content-Security-Policy
+    /// since the last look at its console.
+    pub async fn policy_refusals(&self) -> Vec<String> {
+        self.console_log()
+            .await
+            .lines()
+            .filter(|line| line.contains("Content Security Policy"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Fails if the browser refused anything under the page's
+    /// Content-Security-Policy: Hearth must run within its own policy.
+    async fn kept_to_its_security_policy(&self) -> TestResult {
+        let refused = self.policy_refusals().await;
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the page broke its Content-Security-Policy:\n{}",
+                refused.join("\n")
+            ))
         }
     }
 
@@ -332,7 +371,14 @@ pub async fn with_browsers(
     for _ in 0..count {
         browsers.push(Browser::launch().await);
     }
-    let outcome = test(&browsers).await;
+    let mut outcome = test(&browsers).await;
+    if outcome.is_ok() {
+        for browser in &browsers {
+            if let Err(err) = browser.kept_to_its_security_policy().await {
+                outcome = Err(err);
+            }
+        }
+    }
     // Everyone's state first: closing one browser changes what the others show.
     if outcome.is_err() {
         for (index, browser) in browsers.iter().enumerate() {

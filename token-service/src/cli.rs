@@ -27,6 +27,15 @@ pub enum Command {
     HashPassword,
     /// Print a new random signing key, for SESSION_SIGNING_KEY or INVITE_SIGNING_KEY.
     GenerateKey,
+    /// Print the Content-Security-Policy header for the built SPA in DIR,
+    /// for a static host (nginx, a CDN) to send with its pages.
+    PagePolicy {
+        /// The built SPA: `index.html` and `config.json`.
+        dir: PathBuf,
+        /// Video runs on Twilio: allow the SDK's hosts.
+        #[arg(long)]
+        twilio: bool,
+    },
 }
 
 impl Cli {

@@ -9,6 +9,7 @@ pub mod error;
 mod health;
 pub mod ice;
 pub mod ids;
+pub mod page_policy;
 pub mod rate_limit;
 pub mod rooms;
 mod sessions;

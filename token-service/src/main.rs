@@ -8,10 +8,14 @@ use token_service::{accounts, settings::Settings, startup::Application, telemetr
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match &cli.command {
         Some(Command::HashPassword) => hash_password(),
         Some(Command::GenerateKey) => {
             println!("{}", token_service::ids::generate_key());
+            ExitCode::SUCCESS
+        }
+        Some(Command::PagePolicy { dir, twilio }) => {
+            println!("{}", token_service::page_policy::for_dir(dir, *twilio));
             ExitCode::SUCCESS
         }
         None => serve(&cli).await,

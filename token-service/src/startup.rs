@@ -5,6 +5,7 @@ use crate::accounts::{Accounts, DEMO_ID};
 use crate::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
 use crate::error::{self, catch_panics, json_config};
 use crate::ids::{derive_key, VisitIds};
+use crate::page_policy::NOTHING_POLICY;
 use crate::rate_limit::{self, Bucket};
 use crate::rooms::RoomLimits;
 use crate::settings::{Lifetimes, Settings, SettingsError, VideoSettings};
@@ -186,9 +187,10 @@ impl Application {
                     DefaultHeaders::new()
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                         .add((header::REFERRER_POLICY, "no-referrer"))
-                        // No page of ours may be framed (clickjacking a Join
-                        // or End visit button), and no plugin content runs.
-                        .add((header::CONTENT_SECURITY_POLICY, FRAMING_POLICY))
+                        // Nothing but a page may load anything, and nothing
+                        // of ours may be framed (clickjacking a Join or End
+                        // visit button). Pages set their own policy.
+                        .add((header::CONTENT_SECURITY_POLICY, NOTHING_POLICY))
                         .add((header::X_FRAME_OPTIONS, "DENY")),
                 )
                 .configure(|cfg| configure(cfg, state.clone(), static_dir.clone()))
@@ -232,15 +234,12 @@ fn cors(origins: &[String]) -> Cors {
         .max_age(600)
 }
 
-/// The part of a Content-Security-Policy that holds for every response.
-/// Script sources are not restricted yet (issue #11 row 14).
-pub const FRAMING_POLICY: &str = "frame-ancestors 'none'; object-src 'none'";
-
 pub fn configure(
     cfg: &mut web::ServiceConfig,
     state: web::Data<AppState>,
     static_dir: Option<PathBuf>,
 ) {
+    let twilio = state.video_mode() == VideoMode::Twilio;
     cfg.app_data(state)
         .app_data(json_config())
         .service(resource("/healthz").route(web::get().to(health)));
@@ -261,10 +260,15 @@ pub fn configure(
     );
     match static_dir {
         Some(dir) => {
+            let policy = crate::page_policy::for_dir(&dir, twilio);
             cfg.service(
-                Files::new("/", dir)
-                    .index_file("index.html")
-                    .default_handler(web::to(error::not_found)),
+                web::scope("")
+                    .wrap(DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, policy)))
+                    .service(
+                        Files::new("/", dir)
+                            .index_file("index.html")
+                            .default_handler(web::to(error::not_found)),
+                    ),
             );
         }
         None => {

@@ -90,6 +90,34 @@ async fn hash_password_prints_an_argon2id_hash_of_stdin() {
     assert!(!hash.contains("correct horse"));
 }
 
+#[tokio::test]
+async fn page_policy_prints_the_header_a_static_host_should_send() {
+    let dir = std::env::temp_dir().join(format!("hearth-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = "<script type=module>start()</script>";
+    std::fs::write(dir.join("index.html"), page).unwrap();
+    std::fs::write(
+        dir.join("config.json"),
+        r#"{"api_base_url": "https://token.clinic.example/"}"#,
+    )
+    .unwrap();
+    let output = service()
+        .args(["page-policy", "--twilio"])
+        .arg(&dir)
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    let policy = String::from_utf8(output.stdout).unwrap();
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    assert_eq!(
+        policy.trim_end(),
+        token_service::page_policy::page_policy(page, Some(&config), true)
+    );
+    assert!(policy.contains("https://token.clinic.example wss://token.clinic.example"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 type Log = Arc<Mutex<Vec<String>>>;
 
 /// The binary on a free port with JSON logs and `vars`; returns it, its base
