@@ -71,6 +71,8 @@ pub enum InviteProblem {
     Busy,
     /// The patient is in the visit on another device, which keeps its place.
     OpenElsewhere,
+    /// As many interpreters and relatives as the visit allows are there.
+    GuestsFull,
 }
 
 impl InviteProblem {
@@ -79,6 +81,7 @@ impl InviteProblem {
             (HttpError::Network, _) => InviteProblem::Unreachable,
             (_, Some("visit_ended")) => InviteProblem::Ended,
             (_, Some("patient_elsewhere")) => InviteProblem::OpenElsewhere,
+            (_, Some("guests_full")) => InviteProblem::GuestsFull,
             (_, Some("invite_expired")) => InviteProblem::Expired,
             (_, Some("invite_not_yet_valid")) => InviteProblem::NotYetValid,
             (_, Some("invite_invalid" | "wrong_visit" | "invalid_body")) => InviteProblem::Invalid,
@@ -93,6 +96,7 @@ impl InviteProblem {
             InviteProblem::NotYetValid => "It's a little early",
             InviteProblem::Invalid => "This visit link doesn't work",
             InviteProblem::OpenElsewhere => "This visit is open on another device",
+            InviteProblem::GuestsFull => "This visit is full",
             InviteProblem::Unreachable | InviteProblem::Busy => {
                 "We can't open your visit right now"
             }
@@ -114,6 +118,9 @@ impl InviteProblem {
                 "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one."
             }
             InviteProblem::OpenElsewhere => OPEN_ELSEWHERE,
+            InviteProblem::GuestsFull => {
+                "The visit already has as many interpreters and relatives as it allows. If you should be in it, please call the clinic."
+            }
             InviteProblem::Unreachable => UNREACHABLE,
             InviteProblem::Busy => TRY_AGAIN,
         }
@@ -152,6 +159,10 @@ mod tests {
         assert_eq!(
             InviteProblem::from_error(&status("patient_elsewhere")),
             InviteProblem::OpenElsewhere
+        );
+        assert_eq!(
+            InviteProblem::from_error(&status("guests_full")),
+            InviteProblem::GuestsFull
         );
         assert_eq!(
             InviteProblem::from_error(&HttpError::Network),

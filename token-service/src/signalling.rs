@@ -142,14 +142,15 @@ impl Signalling {
         self.registry().presence(room)
     }
 
-    /// Whether `seat` would be kept out because the patient is in `room`
-    /// on another device; if so, the clinicians there are told.
-    pub fn kept_out_elsewhere(&self, room: &str, seat: &Seat) -> bool {
-        let kept_out = self.registry().admits(room, seat) == Err(JoinError::OpenElsewhere);
-        if kept_out {
+    /// Why `seat` could not join `room` now, if so. A patient's link kept
+    /// out while the patient is there on another device is told to the
+    /// clinicians in the room.
+    pub fn refusal(&self, room: &str, seat: &Seat) -> Option<JoinError> {
+        let refused = self.registry().admits(room, seat).err();
+        if refused == Some(JoinError::OpenElsewhere) {
             self.tell_clinicians_kept_out(room);
         }
-        kept_out
+        refused
     }
 
     fn tell_clinicians_kept_out(&self, room: &str) {

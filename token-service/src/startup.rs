@@ -50,6 +50,9 @@ pub struct AppState {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Visits ended for everyone: refused from then on.
     pub ended: crate::ended::EndedVisits,
+    /// Interpreters and relatives at once in one visit: built-in rooms hold
+    /// to it as sockets join, Twilio rooms as tokens are minted.
+    pub guests_per_room: usize,
 }
 
 /// Password checks at once: twice the cores keeps them all busy.
@@ -134,6 +137,7 @@ impl AppState {
             twilio_rest,
             password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_places())),
             ended: crate::ended::EndedVisits::default(),
+            guests_per_room: settings.max_guests,
         };
         Ok((state, demo))
     }

@@ -241,25 +241,15 @@ impl TwilioRest {
             .any(|(role, _)| *role == Role::Patient))
     }
 
-    /// Whether `patient` (an invite's patient identity, before its device
-    /// tag) is in the room on a device other than `identity`'s. Asked of
-    /// Twilio now, not from the cache: it decides who may enter.
-    pub async fn patient_elsewhere(
-        &self,
-        room_name: &str,
-        patient: &str,
-        identity: &str,
-    ) -> Result<bool, RestError> {
+    /// Who is in the named room now, by identity. Asked of Twilio, not the
+    /// cache: the answer decides who may enter.
+    pub async fn identities_in(&self, room_name: &str) -> Result<Vec<String>, RestError> {
         let rooms = self.in_progress(false).await?;
         let Some(sid) = rooms.get(room_name) else {
-            return Ok(false);
+            return Ok(Vec::new());
         };
-        Ok(self.participants(sid).await?.iter().any(|p| {
-            p.identity != identity
-                && p.identity
-                    .strip_prefix(patient)
-                    .is_some_and(|tag| tag.starts_with('.'))
-        }))
+        let participants = self.participants(sid).await?;
+        Ok(participants.into_iter().map(|p| p.identity).collect())
     }
 
     /// Members of each named room, in order (empty when not in progress).

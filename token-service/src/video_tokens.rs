@@ -5,7 +5,7 @@ use crate::auth::{bearer, AuthError, ClinicianSession};
 use crate::error::json_response_error;
 use crate::ids::{device_tag, identity, random_id, room_name};
 use crate::rate_limit::client_ip;
-use crate::rooms::Seat;
+use crate::rooms::{JoinError, Seat};
 use crate::settings::{VideoSettings, MAX_TTL_SECONDS};
 use crate::startup::AppState;
 use crate::tokens::{now, Claims, TokenError};
@@ -45,6 +45,8 @@ pub enum VideoTokenError {
     VisitEnded,
     #[error("This visit is open on another device. Please close it there, then try again.")]
     PatientElsewhere,
+    #[error("This visit already has as many interpreters and relatives as it allows.")]
+    GuestsFull,
     #[error("{0}")]
     Auth(#[from] AuthError),
 }
@@ -60,7 +62,7 @@ impl VideoTokenError {
             | VideoTokenError::InviteInvalid => StatusCode::UNAUTHORIZED,
             VideoTokenError::WrongVisit | VideoTokenError::NotYourVisit => StatusCode::FORBIDDEN,
             VideoTokenError::VisitEnded => StatusCode::GONE,
-            VideoTokenError::PatientElsewhere => StatusCode::CONFLICT,
+            VideoTokenError::PatientElsewhere | VideoTokenError::GuestsFull => StatusCode::CONFLICT,
             VideoTokenError::Auth(err) => actix_web::ResponseError::status_code(err),
         }
     }
@@ -76,6 +78,7 @@ impl VideoTokenError {
             VideoTokenError::NoticeUnavailable => "notice_unavailable",
             VideoTokenError::VisitEnded => "visit_ended",
             VideoTokenError::PatientElsewhere => "patient_elsewhere",
+            VideoTokenError::GuestsFull => "guests_full",
             VideoTokenError::Auth(err) => err.code(),
         }
     }
@@ -146,11 +149,12 @@ fn admit_invite(
     })
 }
 
-/// Whether the patient is in the visit's room on another device, which
-/// keeps its place: a copied patient link must not push the patient out.
-async fn patient_elsewhere(state: &AppState, admission: &Admission, room: &str) -> bool {
-    if admission.role != Role::Patient {
-        return false;
+/// Why the room keeps this newcomer out, if it does: a patient's link on
+/// another device while the patient is there (a copied link must not push
+/// the patient out), or one guest too many.
+async fn kept_out(state: &AppState, admission: &Admission, room: &str) -> Option<VideoTokenError> {
+    if admission.role == Role::Provider {
+        return None;
     }
     if let Some(signalling) = &state.signalling {
         let seat = Seat {
@@ -158,20 +162,53 @@ async fn patient_elsewhere(state: &AppState, admission: &Admission, room: &str) 
             role: admission.role,
             device: admission.device.as_deref(),
         };
-        return signalling.kept_out_elsewhere(room, &seat);
+        // The socket checks again as it joins; a full service is said there.
+        return match signalling.refusal(room, &seat)? {
+            JoinError::OpenElsewhere => Some(VideoTokenError::PatientElsewhere),
+            JoinError::GuestsFull => Some(VideoTokenError::GuestsFull),
+            JoinError::RoomFull | JoinError::ServiceFull => None,
+        };
     }
-    let (Some(rest), Some((patient, _))) =
-        (&state.twilio_rest, admission.identity.rsplit_once('.'))
-    else {
-        return false;
-    };
-    rest.patient_elsewhere(room, patient, &admission.identity)
-        .await
-        .unwrap_or_else(|err| {
-            // Twilio's own rules still hold; only this check is skipped.
-            tracing::warn!(error = %err, "Twilio presence for a patient token failed");
-            false
-        })
+    let rest = state.twilio_rest.as_ref()?;
+    match rest.identities_in(room).await {
+        Ok(present) => twilio_refusal(admission, &present, state.guests_per_room),
+        Err(err) => {
+            // Twilio's own rules still hold; only these checks are skipped.
+            tracing::warn!(error = %err, "Twilio presence for a token failed");
+            None
+        }
+    }
+}
+
+/// The rules of [`kept_out`] for a Twilio room, from who is in it now.
+/// Each patient device is its own identity there (`patient.<invite>.<tag>`).
+fn twilio_refusal(
+    admission: &Admission,
+    present: &[String],
+    guests_per_room: usize,
+) -> Option<VideoTokenError> {
+    match admission.role {
+        Role::Patient => {
+            let (patient, _) = admission.identity.rsplit_once('.')?;
+            present
+                .iter()
+                .any(|other| {
+                    other != &admission.identity
+                        && other
+                            .strip_prefix(patient)
+                            .is_some_and(|tag| tag.starts_with('.'))
+                })
+                .then_some(VideoTokenError::PatientElsewhere)
+        }
+        Role::Guest => {
+            let guests = present
+                .iter()
+                .filter(|other| Role::from_identity(other) == Some(Role::Guest))
+                .count();
+            (guests >= guests_per_room).then_some(VideoTokenError::GuestsFull)
+        }
+        Role::Provider => None,
+    }
 }
 
 fn admit_clinician(
@@ -242,8 +279,7 @@ pub async fn mint(
     })
     .inspect_err(|err| crate::audit::refused(err.code(), visit_id.as_deref(), client))?;
     let room = room_name(&admission.visit_id);
-    if patient_elsewhere(&state, &admission, &room).await {
-        let refused = VideoTokenError::PatientElsewhere;
+    if let Some(refused) = kept_out(&state, &admission, &room).await {
         crate::audit::refused(refused.code(), Some(&admission.visit_id), client);
         return Err(refused);
     }
@@ -293,4 +329,46 @@ pub async fn mint(
         expires_at: now + ttl,
         ice_servers,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn admission(role: Role, identity: &str) -> Admission {
+        Admission {
+            visit_id: "v".into(),
+            role,
+            identity: identity.into(),
+            device: None,
+            not_after: 0,
+        }
+    }
+
+    fn present(identities: &[&str]) -> Vec<String> {
+        identities.iter().map(|&i| i.to_owned()).collect()
+    }
+
+    #[test]
+    fn a_twilio_room_keeps_the_patients_place_and_caps_guests() {
+        let phone = admission(Role::Patient, "patient.inv.phone");
+        let laptop = admission(Role::Patient, "patient.inv.laptop");
+        let here = present(&["patient.inv.phone", "provider.c", "guest.a", "guest.b"]);
+        assert_eq!(twilio_refusal(&phone, &here, 3), None, "its own tab");
+        assert_eq!(
+            twilio_refusal(&laptop, &here, 3),
+            Some(VideoTokenError::PatientElsewhere)
+        );
+        let other_visit = present(&["patient.invoice.phone", "patient.in.phone"]);
+        assert_eq!(twilio_refusal(&laptop, &other_visit, 3), None);
+
+        let guest = admission(Role::Guest, "guest.c");
+        assert_eq!(twilio_refusal(&guest, &here, 3), None);
+        assert_eq!(
+            twilio_refusal(&guest, &here, 2),
+            Some(VideoTokenError::GuestsFull)
+        );
+        let clinician = admission(Role::Provider, "provider.d");
+        assert_eq!(twilio_refusal(&clinician, &here, 0), None);
+    }
 }

@@ -185,19 +185,27 @@ async fn end_visit_is_final_for_tokens_invites_and_sockets() {
 async fn a_guest_link_cannot_fill_the_room() {
     let app = spawn_app();
     let visit = visit(&app).await;
-    let mut sockets = Vec::new();
-    for _ in 0..3 {
-        let guest = guest_token(&app, &visit.guest_invite).await;
-        sockets.push(connect(&app, &guest.token).await);
+    // Six tokens from one guest link while the room is empty...
+    let mut tokens = Vec::new();
+    for _ in 0..6 {
+        tokens.push(guest_token(&app, &visit.guest_invite).await.token);
     }
-    // Every further token from the same guest link is turned away...
-    for _ in 0..3 {
-        let guest = guest_token(&app, &visit.guest_invite).await;
+    let mut sockets = Vec::new();
+    for token in &tokens[..3] {
+        sockets.push(connect(&app, token).await);
+    }
+    // ...but only three get in; the rest are turned away at the socket,
+    // and new tokens are refused at once.
+    for token in &tokens[3..] {
         assert_eq!(
-            refused(&app, &guest.token).await,
+            refused(&app, token).await,
             (409, "guests_full".to_owned())
         );
     }
+    let more = app
+        .post("/api/token", &json!({"invite": visit.guest_invite}), None)
+        .await;
+    assert_error(more, 409, "guests_full").await;
     // ...and the patient and the clinician still get in.
     sockets.push(connect(&app, &visit.patient.token).await);
     sockets.push(connect(&app, &visit.clinician.token).await);

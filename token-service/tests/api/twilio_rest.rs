@@ -543,3 +543,40 @@ async fn a_copied_patient_link_is_kept_out_while_the_patient_is_in_the_room() {
         phone.rsplit_once('.').map(|(patient, _)| patient)
     );
 }
+
+#[tokio::test]
+async fn a_guest_link_cannot_fill_a_twilio_room() {
+    let (stand_in, app, session) = signed_in().await;
+    let visit = app.create_visit(&session).await;
+    let guests: Vec<_> = (1..=3)
+        .map(|i| person(&format!("guest.g{i}"), "2026-11-28T09:00:00Z", "connected"))
+        .collect();
+    stand_in.rooms.lock().unwrap().push((
+        visit.visit_id.clone(),
+        "RMguests".into(),
+        guests[..2].to_vec(),
+    ));
+    let mint = || {
+        let body = json!({"invite": visit.guest_invite});
+        let app = &app;
+        async move { app.post("/api/token", &body, None).await }
+    };
+    assert_eq!(mint().await.status(), 200, "a third guest fits");
+    stand_in.rooms.lock().unwrap()[0].2 = guests;
+    for _ in 0..3 {
+        assert_error(mint().await, 409, "guests_full").await;
+    }
+    // The patient and the clinician still get in.
+    let patient = app
+        .post("/api/token", &json!({"invite": visit.patient_invite}), None)
+        .await;
+    assert_eq!(patient.status(), 200);
+    let clinician = app
+        .post(
+            "/api/token",
+            &json!({"visit_id": visit.visit_id}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(clinician.status(), 200);
+}
