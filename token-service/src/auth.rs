@@ -2,23 +2,11 @@
 
 use crate::error::json_response_error;
 use crate::rate_limit::client_ip;
-use crate::startup::AppState;
-use crate::tokens::{Claims, TokenError};
+use crate::state::AppState;
+use crate::tokens::{Claims, SessionExtra, TokenError};
 use actix_web::http::StatusCode;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
-
-pub const SESSION_AUDIENCE: &str = "hearth-session";
-pub const INVITE_AUDIENCE: &str = "hearth-invite";
-pub const ROOM_AUDIENCE: &str = "hearth-room";
-
-/// What a session token says beyond the registered claims (`sub` = clinician id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionExtra {
-    /// No refresh extends the session past this (Unix seconds).
-    pub max_exp: u64,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
@@ -75,7 +63,7 @@ impl ClinicianSession {
             Err(_)
                 if state
                     .invites
-                    .verify::<crate::visits::InviteExtra>(token)
+                    .verify::<crate::tokens::InviteExtra>(token)
                     .is_ok() =>
             {
                 Err(AuthError::InviteNotAllowed)

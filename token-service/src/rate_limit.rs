@@ -3,7 +3,7 @@
 //! its own share, which is enough to stop guessing and flooding.
 
 use crate::error::json_error;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};

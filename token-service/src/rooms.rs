@@ -47,6 +47,16 @@ pub struct Seat<'a> {
     pub device: Option<&'a str>,
 }
 
+/// Tests name seats by identity alone (`patient.1`), without a device.
+#[cfg(test)]
+pub fn seat(identity: &str) -> Seat<'_> {
+    Seat {
+        identity,
+        role: Role::from_identity(identity).expect("a role prefix"),
+        device: None,
+    }
+}
+
 #[derive(Debug)]
 struct Member<S> {
     role: Role,
@@ -216,14 +226,6 @@ fn roster_of<S>(members: &HashMap<String, Member<S>>, except: &str) -> Vec<Parti
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn seat(identity: &str) -> Seat<'_> {
-        Seat {
-            identity,
-            role: Role::from_identity(identity).expect("a role prefix"),
-            device: None,
-        }
-    }
 
     fn registry() -> Registry<&'static str> {
         Registry::new(RoomLimits {

@@ -1,17 +1,13 @@
-//! The built-in rooms' signalling socket, `GET /api/rooms/ws`: membership and
-//! relay of WebRTC offers, answers and ICE candidates between members of one
-//! room. The room token rides in the WebSocket subprotocol header, never in
-//! the URL, and is checked before the upgrade.
+//! The built-in rooms' signalling hub: membership, and relay of WebRTC
+//! offers, answers and ICE candidates between members of one room, one
+//! socket loop per member. The route that admits a socket is
+//! `routes/rooms_ws.rs`.
 
-use crate::error::json_response_error;
 use crate::rooms::{JoinError, Registry, RoomLimits, Seat};
-use crate::startup::AppState;
-use crate::tokens::{Claims, TokenError};
-use crate::video_tokens::RoomExtra;
-use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::state::AppState;
+use crate::tokens::{Claims, RoomExtra};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
-use api_types::{close_code, ClientSignal, Participant, Role, ServerSignal, SIGNALLING_PROTOCOL};
+use api_types::{close_code, ClientSignal, Participant, Role, ServerSignal};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -131,6 +127,17 @@ impl Signalling {
         }
     }
 
+    /// Whether `seat` could join `room` now (checked before the upgrade).
+    pub fn admits(&self, room: &str, seat: &Seat) -> Result<(), JoinError> {
+        self.registry().admits(room, seat)
+    }
+
+    /// A number for a new socket, so a replaced one's leaving cannot
+    /// remove its successor.
+    pub fn next_connection(&self) -> u64 {
+        self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
     fn registry(&self) -> std::sync::MutexGuard<'_, Registry<Outbox>> {
         self.registry
             .lock()
@@ -172,73 +179,6 @@ impl Signalling {
 /// What a clinician is told when the patient's link is tried elsewhere.
 const KEPT_OUT: &str = "Someone opened the patient's visit link on another device and was kept out. If your patient did not do this, end the visit and send a new link.";
 
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SignallingError {
-    #[error("Connect with a room token in the WebSocket subprotocol.")]
-    MissingToken,
-    #[error("This room token has expired. Please rejoin the visit.")]
-    Expired,
-    #[error("This room token is not valid.")]
-    Invalid,
-    #[error("{0}")]
-    Join(JoinError),
-    #[error("Built-in rooms are off: this service uses Twilio.")]
-    NotLocal,
-    #[error("This address takes WebSocket connections only.")]
-    NotWebSocket,
-    #[error("This visit has ended.")]
-    VisitEnded,
-}
-
-impl SignallingError {
-    fn status(&self) -> StatusCode {
-        match self {
-            SignallingError::MissingToken | SignallingError::Expired | SignallingError::Invalid => {
-                StatusCode::UNAUTHORIZED
-            }
-            SignallingError::Join(JoinError::RoomFull | JoinError::GuestsFull) => {
-                StatusCode::CONFLICT
-            }
-            SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
-            SignallingError::Join(JoinError::OpenElsewhere) => StatusCode::CONFLICT,
-            SignallingError::NotLocal => StatusCode::NOT_FOUND,
-            SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
-            SignallingError::VisitEnded => StatusCode::GONE,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            SignallingError::MissingToken => "unauthenticated",
-            SignallingError::Expired => "room_token_expired",
-            SignallingError::Invalid => "room_token_invalid",
-            SignallingError::Join(JoinError::RoomFull) => "room_full",
-            SignallingError::Join(JoinError::GuestsFull) => "guests_full",
-            SignallingError::Join(JoinError::ServiceFull) => "unavailable",
-            SignallingError::Join(JoinError::OpenElsewhere) => "patient_elsewhere",
-            SignallingError::NotLocal => "not_found",
-            SignallingError::NotWebSocket => "websocket_required",
-            SignallingError::VisitEnded => "visit_ended",
-        }
-    }
-}
-
-json_response_error!(SignallingError);
-
-/// The token offered as the second subprotocol: `hearth-signalling, <token>`.
-fn offered_token(req: &HttpRequest) -> Option<&str> {
-    let offered = req
-        .headers()
-        .get(header::SEC_WEBSOCKET_PROTOCOL)?
-        .to_str()
-        .ok()?;
-    let mut protocols = offered.split(',').map(str::trim);
-    if protocols.next()? != SIGNALLING_PROTOCOL {
-        return None;
-    }
-    protocols.next().filter(|token| !token.is_empty())
-}
-
 /// Counts messages in one-second windows.
 #[derive(Debug, Clone, Copy)]
 pub struct MessageBudget {
@@ -264,79 +204,26 @@ impl MessageBudget {
     }
 }
 
-pub async fn connect(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Payload,
-) -> Result<HttpResponse, SignallingError> {
-    let client = crate::rate_limit::client_ip(&req, &state.trusted_proxies);
-    let admitted =
-        admit(&state, &req).inspect_err(|err| crate::audit::refused(err.code(), None, client))?;
-    let (claims, signalling) = admitted;
-    let (response, session, stream) =
-        actix_ws::handle_with_protocols(&req, body, &[SIGNALLING_PROTOCOL])
-            .map_err(|_| SignallingError::NotWebSocket)?;
-    let stream = stream
-        .max_frame_size(MAX_MESSAGE_BYTES)
-        .aggregate_continuations()
-        .max_continuation_size(MAX_MESSAGE_BYTES);
-    let member = Member {
-        room: claims.extra.room,
-        identity: claims.registered.sub,
-        role: claims.extra.role,
-        device: claims.extra.device,
-        connection: signalling.next_connection.fetch_add(1, Ordering::Relaxed),
-        expires_at: claims.registered.exp,
-    };
-    actix_web::rt::spawn(run(state.into_inner(), member, session, stream));
-    Ok(response)
-}
-
-fn admit<'a>(
-    state: &'a AppState,
-    req: &HttpRequest,
-) -> Result<(Claims<RoomExtra>, &'a Signalling), SignallingError> {
-    let signalling = state.signalling.as_ref().ok_or(SignallingError::NotLocal)?;
-    let token = offered_token(req).ok_or(SignallingError::MissingToken)?;
-    let claims: Claims<RoomExtra> = state.rooms.verify(token).map_err(|err| match err {
-        TokenError::Expired => SignallingError::Expired,
-        _ => SignallingError::Invalid,
-    })?;
-    if state
-        .ended
-        .is_ended(&claims.extra.room, crate::tokens::now())
-    {
-        return Err(SignallingError::VisitEnded);
-    }
-    let seat = Seat {
-        identity: &claims.registered.sub,
-        role: claims.extra.role,
-        device: claims.extra.device.as_deref(),
-    };
-    match signalling.registry().admits(&claims.extra.room, &seat) {
-        // Kept out after the upgrade, so the browser reads why in the close code.
-        Ok(()) | Err(JoinError::OpenElsewhere) => Ok((claims, signalling)),
-        Err(err) => Err(SignallingError::Join(err)),
-    }
-}
-
-struct Member {
-    room: String,
-    identity: String,
-    role: Role,
-    device: Option<String>,
-    connection: u64,
+/// One socket's member of a room, from its verified room token.
+pub(crate) struct Member {
+    pub room: String,
+    pub identity: String,
+    pub role: Role,
+    pub device: Option<String>,
+    pub connection: u64,
     /// Unix seconds when the room token runs out: the socket closes then.
-    expires_at: u64,
+    pub expires_at: u64,
 }
 
-async fn run(
+/// Serves one upgraded socket until it closes: joins the room, relays,
+/// keeps the heartbeat, and leaves.
+pub(crate) async fn run(
     state: std::sync::Arc<AppState>,
     member: Member,
     mut session: actix_ws::Session,
     mut stream: actix_ws::AggregatedMessageStream,
 ) {
-    let Some(signalling) = state.signalling.as_ref() else {
+    let Some(signalling) = state.backend.built_in() else {
         return;
     };
     let (outbox, mut inbox) = mailbox();
@@ -434,7 +321,7 @@ async fn serve(
             }
         };
     }
-    let signalling = state.signalling.as_ref()?;
+    let signalling = state.backend.built_in()?;
     let text = |message: &ServerSignal| serde_json::to_string(message).expect("signals serialise");
     send_within!(session.text(text(&welcome)));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);

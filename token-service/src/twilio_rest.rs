@@ -87,6 +87,12 @@ impl std::fmt::Debug for TwilioRest {
     }
 }
 
+/// A cache's lock, even after a panic elsewhere held it: a cache is only
+/// ever stale, never wrong, so one panic must not fail every later request.
+fn unpoisoned<T>(lock: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn fresh<T: Clone>(cached: Option<&Cached<T>>) -> Option<T> {
     cached
         .filter(|c| c.at.elapsed() < CACHE_FOR)
@@ -165,7 +171,7 @@ impl TwilioRest {
         use_cache: bool,
     ) -> Result<Arc<HashMap<String, String>>, RestError> {
         if use_cache {
-            let cached = fresh(self.rooms.lock().expect("cache lock").as_ref());
+            let cached = fresh(unpoisoned(&self.rooms).as_ref());
             if let Some(rooms) = cached {
                 return Ok(rooms);
             }
@@ -181,7 +187,7 @@ impl TwilioRest {
                 .map(|r| (r.unique_name, r.sid))
                 .collect::<HashMap<_, _>>(),
         );
-        *self.rooms.lock().expect("cache lock") = Some(Cached {
+        *unpoisoned(&self.rooms) = Some(Cached {
             at: Instant::now(),
             value: rooms.clone(),
         });
@@ -202,7 +208,7 @@ impl TwilioRest {
     }
 
     async fn members_of(&self, room_sid: &str) -> Result<Members, RestError> {
-        let cached = fresh(self.members.lock().expect("cache lock").get(room_sid));
+        let cached = fresh(unpoisoned(&self.members).get(room_sid));
         if let Some(members) = cached {
             return Ok(members);
         }
@@ -221,7 +227,7 @@ impl TwilioRest {
     }
 
     fn remember(&self, room_sid: &str, members: Members) {
-        let mut cache = self.members.lock().expect("cache lock");
+        let mut cache = unpoisoned(&self.members);
         cache.retain(|_, c| c.at.elapsed() < CACHE_FOR);
         cache.insert(
             room_sid.to_owned(),
@@ -276,7 +282,7 @@ impl TwilioRest {
         };
         let url = format!("{}/v1/Rooms/{sid}", self.video_api);
         self.post_form(&url, &[("Status", "completed")]).await?;
-        self.rooms.lock().expect("cache lock").take();
+        unpoisoned(&self.rooms).take();
         Ok(())
     }
 

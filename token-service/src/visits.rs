@@ -1,33 +1,26 @@
-//! Creating visits and their signed invite links. Nothing is stored: the
-//! visit id and the invites carry all the service needs later.
+//! Visits: when one happens and when its invites work, what the dashboard
+//! shows for a room, the "running late" words, and the checks every
+//! clinician action on a visit goes through. Nothing is stored: the visit
+//! id and the invites carry all the service needs later. The handlers are
+//! in `routes/visits*.rs`.
 
 use crate::auth::ClinicianSession;
 use crate::error::json_response_error;
-use crate::ids::room_name;
 use crate::rate_limit::client_ip;
 use crate::settings::Lifetimes;
-use crate::startup::AppState;
-use crate::tokens::{now, Claims};
+use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpRequest;
 use api_types::{
-    running_late_text, CreateVisitRequest, CreateVisitResponse, EndVisitRequest, Presence, Role,
-    RunningLateRequest, RunningLateResponse, SmsOutcome, VisitStatus, VisitStatusRequest,
-    VisitStatusResponse, LATE_MINUTES, MAX_NOTE_CHARS,
+    running_late_text, CreateVisitRequest, Presence, Role, RunningLateRequest, LATE_MINUTES,
+    MAX_NOTE_CHARS,
 };
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
 pub const MAX_LENGTH_MINUTES: u32 = 8 * 60;
 /// Visits can be booked up to this far ahead.
 pub const MAX_DAYS_AHEAD: u64 = 90;
-
-/// What an invite says beyond the registered claims (`sub` = visit id).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteExtra {
-    pub role: Role,
-}
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VisitError {
@@ -44,7 +37,7 @@ impl VisitError {
         StatusCode::UNPROCESSABLE_ENTITY
     }
 
-    fn code(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             VisitError::BadLength => "invalid_length",
             VisitError::AlreadyOver => "visit_over",
@@ -88,42 +81,6 @@ pub fn schedule(
         valid_from: starts_at.saturating_sub(lifetimes.invite_early),
         expires_at,
     })
-}
-
-/// `POST /api/visits` (clinicians only).
-pub async fn create_visit(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: ClinicianSession,
-    body: web::Json<CreateVisitRequest>,
-) -> Result<HttpResponse, VisitError> {
-    let client = client_ip(&req, &state.trusted_proxies);
-    let now = now();
-    let schedule = schedule(&body, &state.lifetimes, now).inspect_err(|err| {
-        crate::audit::refused(err.code(), None, client);
-    })?;
-    let visit_id = state.visit_ids.create(session.clinician_id());
-    let invite = |role: Role| {
-        let registered =
-            state
-                .invites
-                .registered(&visit_id, now, schedule.valid_from, schedule.expires_at);
-        crate::audit::minted("invite", role, Some(&visit_id), &registered.jti, client);
-        state.invites.sign(&Claims {
-            registered,
-            extra: InviteExtra { role },
-        })
-    };
-    let response = CreateVisitResponse {
-        patient_invite: invite(Role::Patient),
-        guest_invite: invite(Role::Guest),
-        visit_id: visit_id.clone(),
-        starts_at: schedule.starts_at,
-        length_minutes: schedule.length_minutes,
-        invites_valid_from: schedule.valid_from,
-        invites_expire_at: schedule.expires_at,
-    };
-    Ok(HttpResponse::Ok().json(response))
 }
 
 /// Visits one status request may ask about.
@@ -188,7 +145,7 @@ pub fn presence_of(members: &[(Role, u64)]) -> (Presence, Option<u64>) {
 }
 
 /// Checks that every id is the clinician's own before anything is revealed.
-fn check_own(
+pub(crate) fn check_own(
     state: &AppState,
     session: &ClinicianSession,
     ids: &[String],
@@ -207,42 +164,13 @@ fn check_own(
 }
 
 /// Twilio failed: the dashboard says "status unavailable"; ops see why.
-fn unavailable(err: crate::twilio_rest::RestError) -> LiveError {
+pub(crate) fn unavailable(err: crate::twilio_rest::RestError) -> LiveError {
     tracing::warn!(error = %err, "Twilio REST call failed");
     LiveError::Unavailable
 }
 
-/// `POST /api/visits/status` (clinicians, their own visits only).
-pub async fn status(
-    state: web::Data<AppState>,
-    session: ClinicianSession,
-    body: web::Json<VisitStatusRequest>,
-) -> Result<HttpResponse, LiveError> {
-    check_own(&state, &session, &body.visit_ids)?;
-    let rooms: Vec<String> = body.visit_ids.iter().map(|id| room_name(id)).collect();
-    let members = match (&state.signalling, &state.twilio_rest) {
-        (Some(signalling), _) => rooms.iter().map(|room| signalling.presence(room)).collect(),
-        (None, Some(twilio)) => twilio.presence(&rooms).await.map_err(unavailable)?,
-        (None, None) => return Err(LiveError::Unavailable),
-    };
-    let visits = body
-        .visit_ids
-        .iter()
-        .zip(members)
-        .map(|(id, members)| {
-            let (presence, patient_since) = presence_of(&members);
-            VisitStatus {
-                visit_id: id.clone(),
-                presence,
-                patient_since,
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(VisitStatusResponse { visits }))
-}
-
 /// A clinician acts on one of their own visits: checked, then audited.
-fn act_on_own(
+pub(crate) fn act_on_own(
     state: &AppState,
     req: &HttpRequest,
     session: &ClinicianSession,
@@ -255,26 +183,8 @@ fn act_on_own(
     Ok(())
 }
 
-/// `POST /api/visits/end`: everyone in the visit is disconnected and told why.
-pub async fn end(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: ClinicianSession,
-    body: web::Json<EndVisitRequest>,
-) -> Result<HttpResponse, LiveError> {
-    act_on_own(&state, &req, &session, &body.visit_id, "visit_ended")?;
-    let room = room_name(&body.visit_id);
-    state.ended.end(&room, now());
-    match (&state.signalling, &state.twilio_rest) {
-        (Some(signalling), _) => signalling.end(&room),
-        (None, Some(twilio)) => twilio.end(&room).await.map_err(unavailable)?,
-        (None, None) => return Err(LiveError::Unavailable),
-    }
-    Ok(HttpResponse::NoContent().finish())
-}
-
 /// How long the dashboard waits for the patient's browser to confirm.
-const NOTICE_WAIT: Duration = Duration::from_secs(5);
+pub(crate) const NOTICE_WAIT: Duration = Duration::from_secs(5);
 
 /// The notice's words from a request, or why it cannot be sent (pure).
 pub fn notice_text(request: &RunningLateRequest) -> Result<String, LiveError> {
@@ -303,58 +213,6 @@ pub fn is_e164(phone: &str) -> bool {
     (8..=15).contains(&digits.len())
         && !digits.starts_with('0')
         && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `POST /api/visits/running-late`: the waiting patient sees the notice (and
-/// gets it by SMS when a number is given). Neither text nor number is logged.
-pub async fn running_late(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: ClinicianSession,
-    body: web::Json<RunningLateRequest>,
-) -> Result<HttpResponse, LiveError> {
-    let text = notice_text(&body)?;
-    act_on_own(&state, &req, &session, &body.visit_id, "running_late")?;
-    let phone = body
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    if phone.is_some_and(|p| !is_e164(p)) {
-        return Err(LiveError::InvalidPhone);
-    }
-    let room = room_name(&body.visit_id);
-    let delivered = match &state.signalling {
-        Some(signalling) => signalling.notify_patient(&room, &text, NOTICE_WAIT).await,
-        None => false,
-    };
-    // Twilio: the dashboard's notice participant would create the room if
-    // it joined an empty one, so it joins only while a patient waits.
-    let deliver_from_dashboard = match (&state.signalling, &state.twilio_rest) {
-        (None, Some(twilio)) => twilio.patient_waiting(&room).await.unwrap_or_else(|err| {
-            tracing::warn!(error = %err, "Twilio presence for a notice failed");
-            false
-        }),
-        _ => false,
-    };
-    let sms = match (phone, &state.twilio_rest, state.sms_from()) {
-        (None, _, _) => None,
-        (Some(to), Some(twilio), Some(from)) => {
-            Some(match twilio.send_sms(from, to, &text).await {
-                Ok(()) => SmsOutcome::Sent,
-                Err(err) => {
-                    tracing::warn!(error = %err, "SMS through Twilio failed");
-                    SmsOutcome::Failed
-                }
-            })
-        }
-        (Some(_), _, _) => Some(SmsOutcome::NotSetUp),
-    };
-    Ok(HttpResponse::Ok().json(RunningLateResponse {
-        delivered,
-        deliver_from_dashboard,
-        sms,
-    }))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use token_service::auth::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
+use token_service::tokens::{INVITE_AUDIENCE, ROOM_AUDIENCE, SESSION_AUDIENCE};
 use tokio_tungstenite::tungstenite::Message;
 
 /// Sends `count` requests to `path` spellings in turn; returns the statuses.
@@ -197,10 +197,7 @@ async fn a_guest_link_cannot_fill_the_room() {
     // ...but only three get in; the rest are turned away at the socket,
     // and new tokens are refused at once.
     for token in &tokens[3..] {
-        assert_eq!(
-            refused(&app, token).await,
-            (409, "guests_full".to_owned())
-        );
+        assert_eq!(refused(&app, token).await, (409, "guests_full".to_owned()));
     }
     let more = app
         .post("/api/token", &json!({"invite": visit.guest_invite}), None)

@@ -4,8 +4,8 @@ use crate::helpers::{
 use api_types::SessionResponse;
 use base64::Engine;
 use serde_json::json;
-use token_service::auth::{SessionExtra, INVITE_AUDIENCE, SESSION_AUDIENCE};
 use token_service::tokens::{now, Claims, Signer};
+use token_service::tokens::{SessionExtra, INVITE_AUDIENCE, SESSION_AUDIENCE};
 
 fn key(text: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD_NO_PAD

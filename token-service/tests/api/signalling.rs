@@ -129,9 +129,9 @@ async fn bad_or_missing_tokens_are_refused_before_the_upgrade() {
 #[tokio::test]
 async fn an_expired_room_token_is_refused_before_the_upgrade() {
     use base64::Engine;
-    use token_service::auth::ROOM_AUDIENCE;
+    use token_service::tokens::RoomExtra;
+    use token_service::tokens::ROOM_AUDIENCE;
     use token_service::tokens::{now, Claims, Signer};
-    use token_service::video_tokens::RoomExtra;
     let app = spawn_app();
     let visit = visit(&app).await;
     let invite_key = base64::engine::general_purpose::STANDARD_NO_PAD

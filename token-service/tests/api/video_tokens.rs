@@ -6,9 +6,9 @@ use crate::helpers::{
 use api_types::{Role, TokenResponse, VideoMode};
 use base64::Engine;
 use serde_json::{json, Value};
-use token_service::auth::INVITE_AUDIENCE;
+use token_service::tokens::InviteExtra;
+use token_service::tokens::INVITE_AUDIENCE;
 use token_service::tokens::{now, Claims, Signer};
-use token_service::visits::InviteExtra;
 
 async fn token_for(app: &TestApp, body: Value, bearer: Option<&str>) -> TokenResponse {
     let response = app.post("/api/token", &body, bearer).await;

@@ -16,33 +16,19 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, Header};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::Sha256;
+
+mod claims;
+pub use claims::{
+    Claims, InviteExtra, Registered, RoomExtra, SessionExtra, INVITE_AUDIENCE, ROOM_AUDIENCE,
+    SESSION_AUDIENCE,
+};
 
 pub const ISSUER: &str = "hearth-token-service";
 /// Clock skew tolerated between copies of the service and browsers.
 pub const LEEWAY_SECONDS: u64 = 5;
 const ALGORITHM: Algorithm = Algorithm::HS256;
-
-/// The claims every Hearth token carries, all required on verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Registered {
-    pub iss: String,
-    pub aud: String,
-    pub sub: String,
-    pub iat: u64,
-    pub nbf: u64,
-    pub exp: u64,
-    pub jti: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims<T> {
-    #[serde(flatten)]
-    pub registered: Registered,
-    #[serde(flatten)]
-    pub extra: T,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
@@ -156,6 +142,7 @@ pub fn now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Extra {

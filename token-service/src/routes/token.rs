@@ -6,24 +6,12 @@ use crate::error::json_response_error;
 use crate::ids::{device_tag, identity, random_id, room_name};
 use crate::rate_limit::client_ip;
 use crate::rooms::{JoinError, Seat};
-use crate::settings::{VideoSettings, MAX_TTL_SECONDS};
-use crate::startup::AppState;
-use crate::tokens::{now, Claims, TokenError};
-use crate::visits::InviteExtra;
+use crate::settings::MAX_TTL_SECONDS;
+use crate::state::AppState;
+use crate::tokens::{now, Claims, InviteExtra, TokenError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use api_types::{Role, TokenRequest, TokenResponse, VideoMode, MAX_DEVICE_CHARS};
-use serde::{Deserialize, Serialize};
-
-/// A built-in room token says which room and role (`sub` = identity).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoomExtra {
-    pub room: String,
-    pub role: Role,
-    /// A patient's device tag: only that device may replace the patient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
-}
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VideoTokenError {
@@ -128,13 +116,13 @@ fn admit_invite(
                 .map_or_else(random_id, str::to_owned);
             let tag = device_tag(&claims.registered.jti, &secret);
             let patient = identity(Role::Patient, &claims.registered.jti);
-            match state.video {
+            match state.video_mode() {
                 // One identity per invite: another tab takes the place over,
                 // and the room keeps other devices out.
-                VideoSettings::Local => (patient, Some(tag)),
+                VideoMode::Local => (patient, Some(tag)),
                 // Twilio replaces any same identity (53205), so each device
                 // gets its own, and the service checks who is in the room.
-                VideoSettings::Twilio(_) => (format!("{patient}.{tag}"), Some(tag)),
+                VideoMode::Twilio => (format!("{patient}.{tag}"), Some(tag)),
             }
         }
         Role::Guest => (identity(Role::Guest, &random_id()), None),
@@ -147,68 +135,6 @@ fn admit_invite(
         device,
         not_after: claims.registered.exp,
     })
-}
-
-/// Why the room keeps this newcomer out, if it does: a patient's link on
-/// another device while the patient is there (a copied link must not push
-/// the patient out), or one guest too many.
-async fn kept_out(state: &AppState, admission: &Admission, room: &str) -> Option<VideoTokenError> {
-    if admission.role == Role::Provider {
-        return None;
-    }
-    if let Some(signalling) = &state.signalling {
-        let seat = Seat {
-            identity: &admission.identity,
-            role: admission.role,
-            device: admission.device.as_deref(),
-        };
-        // The socket checks again as it joins; a full service is said there.
-        return match signalling.refusal(room, &seat)? {
-            JoinError::OpenElsewhere => Some(VideoTokenError::PatientElsewhere),
-            JoinError::GuestsFull => Some(VideoTokenError::GuestsFull),
-            JoinError::RoomFull | JoinError::ServiceFull => None,
-        };
-    }
-    let rest = state.twilio_rest.as_ref()?;
-    match rest.identities_in(room).await {
-        Ok(present) => twilio_refusal(admission, &present, state.guests_per_room),
-        Err(err) => {
-            // Twilio's own rules still hold; only these checks are skipped.
-            tracing::warn!(error = %err, "Twilio presence for a token failed");
-            None
-        }
-    }
-}
-
-/// The rules of [`kept_out`] for a Twilio room, from who is in it now.
-/// Each patient device is its own identity there (`patient.<invite>.<tag>`).
-fn twilio_refusal(
-    admission: &Admission,
-    present: &[String],
-    guests_per_room: usize,
-) -> Option<VideoTokenError> {
-    match admission.role {
-        Role::Patient => {
-            let (patient, _) = admission.identity.rsplit_once('.')?;
-            present
-                .iter()
-                .any(|other| {
-                    other != &admission.identity
-                        && other
-                            .strip_prefix(patient)
-                            .is_some_and(|tag| tag.starts_with('.'))
-                })
-                .then_some(VideoTokenError::PatientElsewhere)
-        }
-        Role::Guest => {
-            let guests = present
-                .iter()
-                .filter(|other| Role::from_identity(other) == Some(Role::Guest))
-                .count();
-            (guests >= guests_per_room).then_some(VideoTokenError::GuestsFull)
-        }
-        Role::Provider => None,
-    }
 }
 
 fn admit_clinician(
@@ -228,14 +154,14 @@ fn admit_clinician(
         role: Role::Provider,
         identity: identity(Role::Provider, session.clinician_id()),
         device: None,
-        not_after: match state.video {
+        not_after: match state.video_mode() {
             // Ends with the session's idle window; the call renews it over
             // the socket while the clinician's app keeps the session alive.
-            VideoSettings::Local => session.0.registered.exp,
+            VideoMode::Local => session.0.registered.exp,
             // The SDK cannot take a new token mid-call and re-presents the
             // old one on every reconnect (20104 once expired), so a Twilio
             // token must last the visit: up to the session's absolute end.
-            VideoSettings::Twilio(_) => session.0.extra.max_exp,
+            VideoMode::Twilio => session.0.extra.max_exp,
         },
     })
 }
@@ -254,7 +180,7 @@ pub async fn mint(
     } = body.into_inner();
     let admission = match (invite.as_deref(), visit_id.as_deref()) {
         (Some(_), _) | (None, None) if notice => Err(VideoTokenError::NeedInviteOrVisit),
-        (None, Some(_)) if notice && state.video.mode() == VideoMode::Local => {
+        (None, Some(_)) if notice && state.video_mode() == VideoMode::Local => {
             Err(VideoTokenError::NoticeUnavailable)
         }
         (None, Some(visit_id)) if notice && bearer(&req).is_some() => {
@@ -279,7 +205,22 @@ pub async fn mint(
     })
     .inspect_err(|err| crate::audit::refused(err.code(), visit_id.as_deref(), client))?;
     let room = room_name(&admission.visit_id);
-    if let Some(refused) = kept_out(&state, &admission, &room).await {
+    let seat = Seat {
+        identity: &admission.identity,
+        role: admission.role,
+        device: admission.device.as_deref(),
+    };
+    let refused = state
+        .backend
+        .refusal(&room, &seat, state.guests_per_room)
+        .await
+        .and_then(|why| match why {
+            JoinError::OpenElsewhere => Some(VideoTokenError::PatientElsewhere),
+            JoinError::GuestsFull => Some(VideoTokenError::GuestsFull),
+            // A full service is said by the socket as it joins.
+            JoinError::RoomFull | JoinError::ServiceFull => None,
+        });
+    if let Some(refused) = refused {
         crate::audit::refused(refused.code(), Some(&admission.visit_id), client);
         return Err(refused);
     }
@@ -289,86 +230,21 @@ pub async fn mint(
         .not_after
         .saturating_sub(now)
         .clamp(60, MAX_TTL_SECONDS);
-    let (token, token_id, ice_servers) = match &state.video {
-        VideoSettings::Twilio(credentials) => {
-            let token =
-                crate::twilio::access_token(credentials, &admission.identity, &room, now, ttl);
-            (token, format!("{}-{now}", credentials.api_key), Vec::new())
-        }
-        VideoSettings::Local => {
-            let registered = state
-                .rooms
-                .registered(&admission.identity, now, now, now + ttl);
-            let token_id = registered.jti.clone();
-            let extra = RoomExtra {
-                room: room.clone(),
-                role: admission.role,
-                device: admission.device.clone(),
-            };
-            let ice = crate::ice::ice_servers(&state.ice, &admission.identity, now + ttl);
-            (
-                state.rooms.sign(&Claims { registered, extra }),
-                token_id,
-                ice,
-            )
-        }
-    };
+    let minted = state.backend.mint(&state.rooms, &seat, &room, now, ttl);
     crate::audit::minted(
         "video_token",
         admission.role,
         Some(&admission.visit_id),
-        &token_id,
+        &minted.token_id,
         client,
     );
     Ok(HttpResponse::Ok().json(TokenResponse {
-        token,
-        backend: state.video.mode(),
+        token: minted.token,
+        backend: state.video_mode(),
         room,
         identity: admission.identity,
         role: admission.role,
         expires_at: now + ttl,
-        ice_servers,
+        ice_servers: minted.ice_servers,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn admission(role: Role, identity: &str) -> Admission {
-        Admission {
-            visit_id: "v".into(),
-            role,
-            identity: identity.into(),
-            device: None,
-            not_after: 0,
-        }
-    }
-
-    fn present(identities: &[&str]) -> Vec<String> {
-        identities.iter().map(|&i| i.to_owned()).collect()
-    }
-
-    #[test]
-    fn a_twilio_room_keeps_the_patients_place_and_caps_guests() {
-        let phone = admission(Role::Patient, "patient.inv.phone");
-        let laptop = admission(Role::Patient, "patient.inv.laptop");
-        let here = present(&["patient.inv.phone", "provider.c", "guest.a", "guest.b"]);
-        assert_eq!(twilio_refusal(&phone, &here, 3), None, "its own tab");
-        assert_eq!(
-            twilio_refusal(&laptop, &here, 3),
-            Some(VideoTokenError::PatientElsewhere)
-        );
-        let other_visit = present(&["patient.invoice.phone", "patient.in.phone"]);
-        assert_eq!(twilio_refusal(&laptop, &other_visit, 3), None);
-
-        let guest = admission(Role::Guest, "guest.c");
-        assert_eq!(twilio_refusal(&guest, &here, 3), None);
-        assert_eq!(
-            twilio_refusal(&guest, &here, 2),
-            Some(VideoTokenError::GuestsFull)
-        );
-        let clinician = admission(Role::Provider, "provider.d");
-        assert_eq!(twilio_refusal(&clinician, &here, 0), None);
-    }
 }
