@@ -3,6 +3,22 @@
 
 use serde::{Deserialize, Serialize};
 
+mod error_code;
+pub use error_code::ErrorCode;
+
+/// A visit's length unless the clinician chooses one, in minutes.
+pub const DEFAULT_VISIT_MINUTES: u32 = 30;
+/// The longest visit, in minutes.
+pub const MAX_VISIT_MINUTES: u32 = 8 * 60;
+/// Visits can be booked up to this many days ahead.
+pub const MAX_DAYS_AHEAD: u64 = 90;
+/// Invites open this long before the visit (the service's default for
+/// `INVITE_EARLY_SECONDS`), in minutes.
+pub const DEFAULT_INVITE_EARLY_MINUTES: u64 = 30;
+/// Invites keep working this long after the visit's end (the default for
+/// `INVITE_GRACE_SECONDS`), in minutes.
+pub const DEFAULT_INVITE_GRACE_MINUTES: u64 = 120;
+
 /// Which video backend the service drives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

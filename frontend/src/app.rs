@@ -97,7 +97,7 @@ fn use_session_upkeep(session: &SessionContext) {
             before_expiry(current.expires_at, async move {
                 match session.api.refresh(&current.token).await {
                     Ok(refreshed) => session.dispatch(SessionAction::SignedIn(refreshed)),
-                    Err(err) if err.code().is_some() => session.dispatch(SessionAction::SignedOut),
+                    Err(err) if err.session_ended() => session.dispatch(SessionAction::SignedOut),
                     // Offline for now: the next page action will tell.
                     Err(_) => {}
                 }

@@ -2,7 +2,10 @@
 //! error codes. Pure, so every mapping is tested natively.
 
 use crate::services::http::HttpError;
-use api_types::{Presence, VisitStatus};
+use api_types::{
+    ErrorCode, Presence, VisitStatus, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD,
+    MAX_VISIT_MINUTES,
+};
 
 pub const UNREACHABLE: &str =
     "We can't reach the Hearth service. Check your internet connection and try again.";
@@ -16,22 +19,34 @@ const SLOW_DOWN: &str = "Too many attempts in a short time. Please wait a minute
 pub fn sign_in(err: &HttpError) -> &'static str {
     match (err, err.code()) {
         (HttpError::Network, _) => UNREACHABLE,
-        (_, Some("invalid_credentials")) => "That username and password don't match an account.",
-        (_, Some("rate_limited")) => SLOW_DOWN,
+        (_, Some(ErrorCode::InvalidCredentials)) => {
+            "That username and password don't match an account."
+        }
+        (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN,
         _ => TRY_AGAIN,
     }
 }
 
-pub fn create_visit(err: &HttpError) -> &'static str {
-    match (err, err.code()) {
+pub fn create_visit(err: &HttpError) -> String {
+    let words = match (err, err.code()) {
         (HttpError::Network, _) => UNREACHABLE,
-        (_, Some("unauthenticated" | "invalid_session" | "session_expired")) => SESSION_ENDED,
-        (_, Some("invalid_length")) => "A visit lasts from 1 to 480 minutes.",
-        (_, Some("visit_over")) => "That start time is already over. Choose a later one.",
-        (_, Some("visit_too_far_ahead")) => "Visits can be booked at most 90 days ahead.",
-        (_, Some("rate_limited")) => SLOW_DOWN,
+        (
+            _,
+            Some(
+                ErrorCode::Unauthenticated | ErrorCode::InvalidSession | ErrorCode::SessionExpired,
+            ),
+        ) => SESSION_ENDED,
+        (_, Some(ErrorCode::InvalidLength)) => {
+            return format!("A visit lasts from 1 to {MAX_VISIT_MINUTES} minutes.")
+        }
+        (_, Some(ErrorCode::VisitOver)) => "That start time is already over. Choose a later one.",
+        (_, Some(ErrorCode::VisitTooFarAhead)) => {
+            return format!("Visits can be booked at most {MAX_DAYS_AHEAD} days ahead.")
+        }
+        (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN,
         _ => TRY_AGAIN,
-    }
+    };
+    words.to_owned()
 }
 
 /// A visit's live state for the clinician's list: `None` before the first
@@ -79,12 +94,15 @@ impl InviteProblem {
     pub fn from_error(err: &HttpError) -> Self {
         match (err, err.code()) {
             (HttpError::Network, _) => InviteProblem::Unreachable,
-            (_, Some("visit_ended")) => InviteProblem::Ended,
-            (_, Some("patient_elsewhere")) => InviteProblem::OpenElsewhere,
-            (_, Some("guests_full")) => InviteProblem::GuestsFull,
-            (_, Some("invite_expired")) => InviteProblem::Expired,
-            (_, Some("invite_not_yet_valid")) => InviteProblem::NotYetValid,
-            (_, Some("invite_invalid" | "wrong_visit" | "invalid_body")) => InviteProblem::Invalid,
+            (_, Some(ErrorCode::VisitEnded)) => InviteProblem::Ended,
+            (_, Some(ErrorCode::PatientElsewhere)) => InviteProblem::OpenElsewhere,
+            (_, Some(ErrorCode::GuestsFull)) => InviteProblem::GuestsFull,
+            (_, Some(ErrorCode::InviteExpired)) => InviteProblem::Expired,
+            (_, Some(ErrorCode::InviteNotYetValid)) => InviteProblem::NotYetValid,
+            (
+                _,
+                Some(ErrorCode::InviteInvalid | ErrorCode::WrongVisit | ErrorCode::InvalidBody),
+            ) => InviteProblem::Invalid,
             _ => InviteProblem::Busy,
         }
     }
@@ -103,8 +121,8 @@ impl InviteProblem {
         }
     }
 
-    pub fn advice(self) -> &'static str {
-        match self {
+    pub fn advice(self) -> String {
+        let words = match self {
             InviteProblem::Ended => {
                 "Your clinician ended this visit. If you still need them, please contact your clinic."
             }
@@ -112,7 +130,7 @@ impl InviteProblem {
                 "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link."
             }
             InviteProblem::NotYetValid => {
-                "Your visit link opens 30 minutes before your appointment. Please come back closer to the time."
+                return format!("Your visit link opens {DEFAULT_INVITE_EARLY_MINUTES} minutes before your appointment. Please come back closer to the time.");
             }
             InviteProblem::Invalid => {
                 "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one."
@@ -123,20 +141,15 @@ impl InviteProblem {
             }
             InviteProblem::Unreachable => UNREACHABLE,
             InviteProblem::Busy => TRY_AGAIN,
-        }
+        };
+        words.to_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn status(code: &str) -> HttpError {
-        HttpError::Status {
-            status: 401,
-            code: Some(code.to_owned()),
-        }
-    }
+    use crate::services::http::with_code as status;
 
     #[test]
     fn invite_codes_map_to_what_the_patient_should_do() {
@@ -197,19 +210,18 @@ mod tests {
 
     #[test]
     fn messages_never_show_raw_codes() {
-        let codes = [
-            "invalid_credentials",
-            "rate_limited",
-            "session_expired",
-            "invalid_length",
-            "internal",
-            "???",
-        ];
+        let codes = ErrorCode::ALL.iter().map(|c| c.as_str()).chain(["???"]);
         for code in codes {
-            for message in [sign_in(&status(code)), create_visit(&status(code))] {
+            for message in [
+                sign_in(&status(code)).to_owned(),
+                create_visit(&status(code)),
+            ] {
                 assert!(!message.contains('_'), "{code}: {message}");
             }
+            let problem = InviteProblem::from_error(&status(code));
+            assert!(!problem.advice().contains('_'), "{code}: {problem:?}");
         }
+        assert!(create_visit(&status("invalid_length")).contains("480 minutes"));
         assert_eq!(sign_in(&HttpError::Network), UNREACHABLE);
         assert!(create_visit(&status("session_expired")).contains("sign in again"));
     }

@@ -4,7 +4,7 @@
 //! timestamp) UTC time. Never patients' names, passwords or tokens. Rate
 //! limiting writes at most one line per client and minute.
 
-use api_types::Role;
+use api_types::{ErrorCode, Role};
 use std::net::IpAddr;
 
 struct Entry<'a> {
@@ -81,7 +81,7 @@ pub fn acted(event: &str, clinician: &str, visit_id: &str, client: Option<IpAddr
 pub fn refused_sign_in(known_account: Option<&str>, client: Option<IpAddr>) {
     record(Entry {
         event: "refused",
-        reason: "invalid_credentials",
+        reason: ErrorCode::InvalidCredentials.as_str(),
         clinician: Some(known_account.unwrap_or("unknown_account")),
         role: None,
         visit_id: None,
@@ -91,10 +91,10 @@ pub fn refused_sign_in(known_account: Option<&str>, client: Option<IpAddr>) {
 }
 
 /// A refused request; `reason` is the stable error code it was answered with.
-pub fn refused(reason: &str, visit_id: Option<&str>, client: Option<IpAddr>) {
+pub fn refused(reason: ErrorCode, visit_id: Option<&str>, client: Option<IpAddr>) {
     record(Entry {
         event: "refused",
-        reason,
+        reason: reason.as_str(),
         clinician: None,
         role: None,
         visit_id,

@@ -6,6 +6,7 @@ use crate::state::AppState;
 use crate::tokens::{Claims, SessionExtra, TokenError};
 use actix_web::http::StatusCode;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use api_types::ErrorCode;
 use std::future::{ready, Ready};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -28,12 +29,12 @@ impl AuthError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AuthError::Missing => "unauthenticated",
-            AuthError::Expired => "session_expired",
-            AuthError::Invalid => "invalid_session",
-            AuthError::InviteNotAllowed => "forbidden",
+            AuthError::Missing => ErrorCode::Unauthenticated,
+            AuthError::Expired => ErrorCode::SessionExpired,
+            AuthError::Invalid => ErrorCode::InvalidSession,
+            AuthError::InviteNotAllowed => ErrorCode::Forbidden,
         }
     }
 }

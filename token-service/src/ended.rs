@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 /// How long an ended visit is remembered: past the latest any invite can
 /// expire (booked up to 90 days ahead, 8 hours long, plus the grace).
-pub const REMEMBER_FOR: u64 = (crate::visits::MAX_DAYS_AHEAD + 1) * 86_400;
+pub const REMEMBER_FOR: u64 = (api_types::MAX_DAYS_AHEAD + 1) * 86_400;
 
 #[derive(Debug, Default)]
 pub struct EndedVisits {

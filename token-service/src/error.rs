@@ -7,17 +7,17 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::JsonPayloadError;
 use actix_web::middleware::Next;
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
-use api_types::{ErrorBody, ErrorDetail};
+use api_types::{ErrorBody, ErrorCode, ErrorDetail};
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 
 /// Request bodies are small JSON documents; anything bigger is refused.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-pub fn json_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+pub fn json_error(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(ErrorBody {
         error: ErrorDetail {
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             message: message.to_owned(),
         },
     })
@@ -43,7 +43,7 @@ pub(crate) use json_response_error;
 pub async fn not_found() -> HttpResponse {
     json_error(
         StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "There is nothing at this address.",
     )
 }
@@ -51,7 +51,7 @@ pub async fn not_found() -> HttpResponse {
 pub async fn method_not_allowed() -> HttpResponse {
     json_error(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "This address does not accept that method.",
     )
 }
@@ -82,12 +82,12 @@ impl BodyError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            BodyError::TooLarge => "body_too_large",
-            BodyError::NotJson => "unsupported_media_type",
-            BodyError::Syntax => "malformed_json",
-            BodyError::Invalid { .. } => "invalid_body",
+            BodyError::TooLarge => ErrorCode::BodyTooLarge,
+            BodyError::NotJson => ErrorCode::UnsupportedMediaType,
+            BodyError::Syntax => ErrorCode::MalformedJson,
+            BodyError::Invalid { .. } => ErrorCode::InvalidBody,
         }
     }
 }
@@ -127,8 +127,8 @@ impl HandlerPanicked {
         StatusCode::INTERNAL_SERVER_ERROR
     }
 
-    fn code(&self) -> &'static str {
-        "internal"
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Internal
     }
 }
 

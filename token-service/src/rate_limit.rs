@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest};
+use api_types::ErrorCode;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::net::IpAddr;
@@ -161,11 +162,11 @@ pub async fn limit(
             let limits = state.limits.as_ref();
             if let Err(wait) = limits.map_or(Ok(()), |limits| limits.check(bucket, client)) {
                 if limits.is_some_and(|limits| limits.worth_a_line(client)) {
-                    crate::audit::refused("rate_limited", None, Some(client));
+                    crate::audit::refused(ErrorCode::RateLimited, None, Some(client));
                 }
                 let mut response = json_error(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
+                    ErrorCode::RateLimited,
                     "Too many requests. Please wait a moment and try again.",
                 );
                 response

@@ -2,7 +2,7 @@
 //! validated once at start-up, so a bad value stops the service with a message
 //! naming the variable instead of failing on the first request.
 
-use api_types::VideoMode;
+use api_types::{VideoMode, DEFAULT_INVITE_EARLY_MINUTES, DEFAULT_INVITE_GRACE_MINUTES};
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use std::net::IpAddr;
@@ -265,8 +265,16 @@ impl Settings {
         let lifetimes = Lifetimes {
             session_absolute: seconds(&var, "SESSION_TTL_SECONDS", 12 * 3600)?,
             session_idle: seconds(&var, "SESSION_IDLE_SECONDS", 30 * 60)?,
-            invite_early: seconds(&var, "INVITE_EARLY_SECONDS", 30 * 60)?,
-            invite_grace: seconds(&var, "INVITE_GRACE_SECONDS", 2 * 3600)?,
+            invite_early: seconds(
+                &var,
+                "INVITE_EARLY_SECONDS",
+                DEFAULT_INVITE_EARLY_MINUTES * 60,
+            )?,
+            invite_grace: seconds(
+                &var,
+                "INVITE_GRACE_SECONDS",
+                DEFAULT_INVITE_GRACE_MINUTES * 60,
+            )?,
         };
         if lifetimes.session_idle > lifetimes.session_absolute {
             return Err(SettingsError::new(

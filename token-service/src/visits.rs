@@ -12,19 +12,14 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use api_types::{
-    running_late_text, CreateVisitRequest, Presence, Role, RunningLateRequest, LATE_MINUTES,
-    MAX_NOTE_CHARS,
+    running_late_text, CreateVisitRequest, ErrorCode, Presence, Role, RunningLateRequest,
+    DEFAULT_VISIT_MINUTES, LATE_MINUTES, MAX_DAYS_AHEAD, MAX_NOTE_CHARS, MAX_VISIT_MINUTES,
 };
 use std::time::Duration;
 
-pub const DEFAULT_LENGTH_MINUTES: u32 = 30;
-pub const MAX_LENGTH_MINUTES: u32 = 8 * 60;
-/// Visits can be booked up to this far ahead.
-pub const MAX_DAYS_AHEAD: u64 = 90;
-
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VisitError {
-    #[error("A visit lasts from 1 to {MAX_LENGTH_MINUTES} minutes.")]
+    #[error("A visit lasts from 1 to {MAX_VISIT_MINUTES} minutes.")]
     BadLength,
     #[error("That start time is already over; choose a later one.")]
     AlreadyOver,
@@ -37,11 +32,11 @@ impl VisitError {
         StatusCode::UNPROCESSABLE_ENTITY
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            VisitError::BadLength => "invalid_length",
-            VisitError::AlreadyOver => "visit_over",
-            VisitError::TooFarAhead => "visit_too_far_ahead",
+            VisitError::BadLength => ErrorCode::InvalidLength,
+            VisitError::AlreadyOver => ErrorCode::VisitOver,
+            VisitError::TooFarAhead => ErrorCode::VisitTooFarAhead,
         }
     }
 }
@@ -63,8 +58,8 @@ pub fn schedule(
     lifetimes: &Lifetimes,
     now: u64,
 ) -> Result<Schedule, VisitError> {
-    let length_minutes = request.length_minutes.unwrap_or(DEFAULT_LENGTH_MINUTES);
-    if !(1..=MAX_LENGTH_MINUTES).contains(&length_minutes) {
+    let length_minutes = request.length_minutes.unwrap_or(DEFAULT_VISIT_MINUTES);
+    if !(1..=MAX_VISIT_MINUTES).contains(&length_minutes) {
         return Err(VisitError::BadLength);
     }
     let starts_at = request.starts_at.unwrap_or(now);
@@ -112,13 +107,13 @@ impl LiveError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            LiveError::TooMany => "too_many_visits",
-            LiveError::NotYourVisit => "not_your_visit",
-            LiveError::Unavailable => "status_unavailable",
-            LiveError::InvalidNotice(_) => "invalid_notice",
-            LiveError::InvalidPhone => "invalid_phone",
+            LiveError::TooMany => ErrorCode::TooManyVisits,
+            LiveError::NotYourVisit => ErrorCode::NotYourVisit,
+            LiveError::Unavailable => ErrorCode::StatusUnavailable,
+            LiveError::InvalidNotice(_) => ErrorCode::InvalidNotice,
+            LiveError::InvalidPhone => ErrorCode::InvalidPhone,
         }
     }
 }
@@ -235,7 +230,7 @@ mod tests {
             .contains("10 minutes"));
         assert_eq!(
             notice_text(&late(Some(7), None)).unwrap_err().code(),
-            "invalid_notice"
+            ErrorCode::InvalidNotice
         );
         assert!(notice_text(&late(None, Some(&"x".repeat(280)))).is_ok());
         assert!(notice_text(&late(None, Some(&"x".repeat(281)))).is_err());

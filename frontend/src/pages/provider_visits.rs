@@ -12,7 +12,7 @@ use crate::route::Route;
 use crate::services::now_seconds;
 use crate::services::storage::{self, SavedVisit};
 use api_types::{CreateVisitRequest, CreateVisitResponse};
-use api_types::{Presence, TokenRequest, VisitStatus};
+use api_types::{Presence, TokenRequest, VisitStatus, DEFAULT_VISIT_MINUTES, MAX_VISIT_MINUTES};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -59,7 +59,7 @@ pub fn ProviderVisits() -> Html {
         let id = clinician_id.clone();
         use_state(move || storage::load_visits(&id, now_seconds()))
     };
-    let error = use_state(|| None::<&'static str>);
+    let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let live = use_state(|| None::<Result<BTreeMap<String, VisitStatus>, ()>>);
     let waiting_before = use_mut_ref(BTreeSet::<String>::new);
@@ -147,7 +147,7 @@ pub fn ProviderVisits() -> Html {
                 .as_ref()
                 .is_some_and(|n| n.chars().count() > messages::MAX_PATIENT_NAME_CHARS)
             {
-                error.set(Some(messages::PATIENT_NAME_TOO_LONG));
+                error.set(Some(messages::PATIENT_NAME_TOO_LONG.to_owned()));
                 return;
             }
             let request = CreateVisitRequest {
@@ -177,9 +177,7 @@ pub fn ProviderVisits() -> Html {
                         created.set(list);
                         error.set(None);
                     }
-                    Err(err)
-                        if matches!(err.code(), Some("session_expired" | "invalid_session")) =>
-                    {
+                    Err(err) if err.session_ended() => {
                         session.dispatch(SessionAction::SignedOut);
                     }
                     Err(err) => error.set(Some(messages::create_visit(&err))),
@@ -240,8 +238,8 @@ pub fn ProviderVisits() -> Html {
                     <label for="starts-at">{ "Starts (leave empty for now)" }</label>
                     <input id="starts-at" ref={starts} type="datetime-local" />
                     <label for="length">{ "Length in minutes" }</label>
-                    <input id="length" ref={length} type="number" min="1" max="480" value="30" />
-                    <p class="error" role="alert">{ error.unwrap_or_default() }</p>
+                    <input id="length" ref={length} type="number" min="1" max={MAX_VISIT_MINUTES.to_string()} value={DEFAULT_VISIT_MINUTES.to_string()} />
+                    <p class="error" role="alert">{ (*error).clone().unwrap_or_default() }</p>
                     <button type="submit" disabled={*busy}>{ "Create visit" }</button>
                 </form>
             </section>

@@ -6,8 +6,8 @@ use crate::pages::input_value;
 use crate::services::api::Api;
 use crate::video::twilio;
 use api_types::{
-    running_late_text, RunningLateRequest, RunningLateResponse, SmsOutcome, TokenRequest,
-    LATE_MINUTES, MAX_NOTE_CHARS,
+    running_late_text, ErrorCode, RunningLateRequest, RunningLateResponse, SmsOutcome,
+    TokenRequest, LATE_MINUTES, MAX_NOTE_CHARS,
 };
 use yew::prelude::*;
 
@@ -89,11 +89,11 @@ pub fn RunningLate(props: &Props) -> Html {
                         }
                         outcome_text(&outcome)
                     }
-                    Err(err) if err.code() == Some("invalid_phone") => {
+                    Err(err) if err.code() == Some(ErrorCode::InvalidPhone) => {
                         "Enter the phone number with + and the country code, like +14155550123."
                             .to_owned()
                     }
-                    Err(err) if err.code() == Some("invalid_notice") => {
+                    Err(err) if err.code() == Some(ErrorCode::InvalidNotice) => {
                         "Choose how late you are, or write a message of 280 characters or fewer."
                             .to_owned()
                     }

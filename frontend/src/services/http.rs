@@ -4,6 +4,7 @@
 
 use crate::services::json;
 use api_types::ErrorBody;
+use api_types::ErrorCode;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,9 +20,21 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    pub fn code(&self) -> Option<&str> {
+    /// The service refused the clinician's session itself: sign in again.
+    /// Any other error (`internal`, a refused action) leaves it alone.
+    pub fn session_ended(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(
+                ErrorCode::Unauthenticated | ErrorCode::SessionExpired | ErrorCode::InvalidSession
+            )
+        )
+    }
+
+    /// The service's error code, when it sent one this build knows.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            HttpError::Status { code, .. } => code.as_deref(),
+            HttpError::Status { code, .. } => code.as_deref().and_then(ErrorCode::parse),
             _ => None,
         }
     }
@@ -82,4 +95,34 @@ pub async fn post_for_status<B: Serialize>(
     bearer: Option<&str>,
 ) -> Result<(), HttpError> {
     post(url, body, bearer).await.map(drop)
+}
+
+/// A refusal carrying `code`, as tests need one.
+#[cfg(test)]
+pub fn with_code(code: &str) -> HttpError {
+    HttpError::Status {
+        status: 400,
+        code: Some(code.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{with_code as status, HttpError};
+
+    #[test]
+    fn only_a_refused_session_signs_the_clinician_out() {
+        for code in ["unauthenticated", "session_expired", "invalid_session"] {
+            assert!(status(code).session_ended(), "{code}");
+        }
+        for code in [
+            "internal",
+            "rate_limited",
+            "not_your_visit",
+            "something_new",
+        ] {
+            assert!(!status(code).session_ended(), "{code}");
+        }
+        assert!(!HttpError::Network.session_ended());
+    }
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::tokens::{Claims, RoomExtra, TokenError};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::SIGNALLING_PROTOCOL;
+use api_types::{ErrorCode, SIGNALLING_PROTOCOL};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignallingError {
@@ -46,18 +46,18 @@ impl SignallingError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            SignallingError::MissingToken => "unauthenticated",
-            SignallingError::Expired => "room_token_expired",
-            SignallingError::Invalid => "room_token_invalid",
-            SignallingError::Join(JoinError::RoomFull) => "room_full",
-            SignallingError::Join(JoinError::GuestsFull) => "guests_full",
-            SignallingError::Join(JoinError::ServiceFull) => "unavailable",
-            SignallingError::Join(JoinError::OpenElsewhere) => "patient_elsewhere",
-            SignallingError::NotLocal => "not_found",
-            SignallingError::NotWebSocket => "websocket_required",
-            SignallingError::VisitEnded => "visit_ended",
+            SignallingError::MissingToken => ErrorCode::Unauthenticated,
+            SignallingError::Expired => ErrorCode::RoomTokenExpired,
+            SignallingError::Invalid => ErrorCode::RoomTokenInvalid,
+            SignallingError::Join(JoinError::RoomFull) => ErrorCode::RoomFull,
+            SignallingError::Join(JoinError::GuestsFull) => ErrorCode::GuestsFull,
+            SignallingError::Join(JoinError::ServiceFull) => ErrorCode::Unavailable,
+            SignallingError::Join(JoinError::OpenElsewhere) => ErrorCode::PatientElsewhere,
+            SignallingError::NotLocal => ErrorCode::NotFound,
+            SignallingError::NotWebSocket => ErrorCode::WebsocketRequired,
+            SignallingError::VisitEnded => ErrorCode::VisitEnded,
         }
     }
 }

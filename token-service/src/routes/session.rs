@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::tokens::now;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::SessionRequest;
+use api_types::{ErrorCode, SessionRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -26,10 +26,10 @@ impl SignInError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            SignInError::InvalidCredentials => "invalid_credentials",
-            SignInError::Busy => "busy",
+            SignInError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            SignInError::Busy => ErrorCode::Busy,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::tokens::{now, Claims, InviteExtra, TokenError};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use api_types::{Role, TokenRequest, TokenResponse, VideoMode, MAX_DEVICE_CHARS};
+use api_types::{ErrorCode, Role, TokenRequest, TokenResponse, VideoMode, MAX_DEVICE_CHARS};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VideoTokenError {
@@ -55,18 +55,18 @@ impl VideoTokenError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            VideoTokenError::NeedInviteOrVisit => "invite_or_visit_required",
-            VideoTokenError::InviteExpired => "invite_expired",
-            VideoTokenError::InviteNotYetValid => "invite_not_yet_valid",
-            VideoTokenError::InviteInvalid => "invite_invalid",
-            VideoTokenError::WrongVisit => "wrong_visit",
-            VideoTokenError::NotYourVisit => "not_your_visit",
-            VideoTokenError::NoticeUnavailable => "notice_unavailable",
-            VideoTokenError::VisitEnded => "visit_ended",
-            VideoTokenError::PatientElsewhere => "patient_elsewhere",
-            VideoTokenError::GuestsFull => "guests_full",
+            VideoTokenError::NeedInviteOrVisit => ErrorCode::InviteOrVisitRequired,
+            VideoTokenError::InviteExpired => ErrorCode::InviteExpired,
+            VideoTokenError::InviteNotYetValid => ErrorCode::InviteNotYetValid,
+            VideoTokenError::InviteInvalid => ErrorCode::InviteInvalid,
+            VideoTokenError::WrongVisit => ErrorCode::WrongVisit,
+            VideoTokenError::NotYourVisit => ErrorCode::NotYourVisit,
+            VideoTokenError::NoticeUnavailable => ErrorCode::NoticeUnavailable,
+            VideoTokenError::VisitEnded => ErrorCode::VisitEnded,
+            VideoTokenError::PatientElsewhere => ErrorCode::PatientElsewhere,
+            VideoTokenError::GuestsFull => ErrorCode::GuestsFull,
             VideoTokenError::Auth(err) => err.code(),
         }
     }

@@ -126,10 +126,15 @@ impl TestApp {
 pub async fn error_code(response: reqwest::Response) -> String {
     let body: Value = response.json().await.expect("error bodies are JSON");
     assert!(body["error"]["message"].is_string(), "no message in {body}");
-    body["error"]["code"]
+    let code = body["error"]["code"]
         .as_str()
-        .unwrap_or_else(|| panic!("no code in {body}"))
-        .to_owned()
+        .unwrap_or_else(|| panic!("no code in {body}"));
+    // The SPA matches on api_types::ErrorCode: every code sent must be one.
+    assert!(
+        api_types::ErrorCode::parse(code).is_some(),
+        "{code} is not in api_types::ErrorCode"
+    );
+    code.to_owned()
 }
 
 /// Asserts the status and the error code together.
