@@ -7,7 +7,7 @@ use crate::media::{self, DeviceChoice, Devices, Kind, MediaError};
 use crate::pages::intake::{IntakeForm, IntakePanel};
 use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
 use crate::route::Route;
-use crate::video::twilio_error::TwilioError;
+use crate::video::join_error::JoinError;
 use crate::video::{self, clean_name, IntakeAnswer, MediaFailure, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
 use api_types::{Role, TokenResponse};
@@ -145,8 +145,8 @@ pub fn Visit(props: &Props) -> Html {
     let devices = use_state(Devices::default);
     let speaker = use_state(|| None::<String>);
     let join_with = use_state(|| JoinWith::CameraAndMicrophone);
-    let join_error = use_state(|| None::<TwilioError>);
-    let unsupported = use_state(|| None::<TwilioError>);
+    let join_error = use_state(|| None::<JoinError>);
+    let unsupported = use_state(|| None::<JoinError>);
     let notice = use_state(|| None::<String>);
     let intake = use_state(|| None::<Vec<IntakeAnswer>>);
     let media_failure = use_state(|| None::<MediaFailure>);
@@ -406,7 +406,7 @@ pub fn Visit(props: &Props) -> Html {
                 Callback::from(move |_: MouseEvent| join.emit(()))
             };
             let problem = (*unsupported)
-                .map(TwilioError::message)
+                .map(JoinError::message)
                 .or_else(|| local.error.map(MediaError::message));
             let audio_only_now = local.stream.is_some() && !has_camera;
             html! {

@@ -1,17 +1,17 @@
 //! Video backends behind one interface: each turns its room's events into
 //! the waiting-room machine's inputs, plus the remote media to show.
 
+pub mod join_error;
 pub mod local;
 pub mod twilio;
-pub mod twilio_error;
 
 use crate::media::Kind;
 use crate::visit::machine::Input;
 use api_types::{TokenResponse, VideoMode};
+use join_error::JoinError;
 use local::LocalRoom;
 use serde::{Deserialize, Serialize};
 use twilio::TwilioRoom;
-use twilio_error::TwilioError;
 use web_sys::MediaStream;
 use yew::Callback;
 
@@ -29,7 +29,7 @@ pub enum RoomEvent {
         name: String,
     },
     /// Connecting failed; the person may try again.
-    JoinFailed(TwilioError),
+    JoinFailed(JoinError),
     /// The clinician's "running late" words, for the waiting room.
     Notice(String),
     /// A patient's intake answers, for the clinician's side panel.
@@ -136,19 +136,19 @@ impl VideoRoom {
 
 /// Whether this browser can join on `backend`: WebRTC for built-in rooms,
 /// the SDK's own verdict for Twilio (loading the SDK the first time).
-pub async fn supported(backend: VideoMode) -> Result<(), TwilioError> {
+pub async fn supported(backend: VideoMode) -> Result<(), JoinError> {
     match backend {
         VideoMode::Local => {
             let has_webrtc = js_sys::Reflect::has(&js_sys::global(), &"RTCPeerConnection".into())
                 .unwrap_or(false);
-            has_webrtc.then_some(()).ok_or(TwilioError::Unsupported)
+            has_webrtc.then_some(()).ok_or(JoinError::Unsupported)
         }
         VideoMode::Twilio => {
             let video = twilio::load_sdk().await?;
             video
                 .is_supported()
                 .then_some(())
-                .ok_or(TwilioError::Unsupported)
+                .ok_or(JoinError::Unsupported)
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Twilio Video: the SDK (served from our own host, loaded the first time a
 //! Twilio visit opens) driven through `bindings`. Its Promises become
-//! futures, its events become [`RoomEvent`]s, its error codes [`TwilioError`].
+//! futures, its events become [`RoomEvent`]s, its error codes [`JoinError`].
 
-use super::twilio_error::TwilioError;
+use super::join_error::JoinError;
 use super::{peer_event, IntakeAnswer, MediaFailure, PeerMessage, RoomEvent};
 use crate::bindings::{self, Emitter, Participant, Publication, Room, Track, TwilioVideo};
 use crate::media::{self, Kind, Switches};
@@ -23,21 +23,21 @@ use yew::Callback;
 const SDK_URL: &str = "twilio-video.min.js";
 
 /// Loads the SDK script once; later calls reuse it.
-pub async fn load_sdk() -> Result<TwilioVideo, TwilioError> {
+pub async fn load_sdk() -> Result<TwilioVideo, JoinError> {
     if bindings::twilio_video().is_none() {
         script::load(SDK_URL)
             .await
-            .map_err(|()| TwilioError::SdkMissing)?;
+            .map_err(|()| JoinError::SdkMissing)?;
     }
-    bindings::twilio_video().ok_or(TwilioError::SdkMissing)
+    bindings::twilio_video().ok_or(JoinError::SdkMissing)
 }
 
 /// `error.code` of whatever the SDK rejected with or passed to an event.
-fn error_of(value: &JsValue) -> TwilioError {
+fn error_of(value: &JsValue) -> JoinError {
     let code = value
         .dyn_ref::<js_sys::Object>()
         .and_then(|_| value.unchecked_ref::<bindings::TwilioError>().code());
-    TwilioError::from_code(code)
+    JoinError::from_code(code)
 }
 
 type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
@@ -159,10 +159,10 @@ impl TwilioRoom {
         room
     }
 
-    async fn join(&self, token: &str, name: &str) -> Result<Room, TwilioError> {
+    async fn join(&self, token: &str, name: &str) -> Result<Room, JoinError> {
         let video = load_sdk().await?;
         if !video.is_supported() {
-            return Err(TwilioError::Unsupported);
+            return Err(JoinError::Unsupported);
         }
         let data = js_sys::Reflect::construct(
             &video.local_data_track_class(),
@@ -532,7 +532,7 @@ fn wrap_media(
     video: &TwilioVideo,
     stream: &MediaStream,
     switches: Switches,
-) -> Result<Vec<Track>, TwilioError> {
+) -> Result<Vec<Track>, JoinError> {
     let mut wrapped = Vec::new();
     for kind in [Kind::Audio, Kind::Video] {
         let class = match kind {

@@ -1,11 +1,12 @@
-//! Twilio Video's error codes as a Rust enum, with what each means for the
-//! person on screen. Pure, so the mapping is tested natively; codes from
-//! `docs/twilio.md`.
+//! Why joining or staying in a room failed, on either backend, with what
+//! each means for the person on screen. Twilio's error codes map onto it
+//! (codes from `docs/twilio.md`); built-in rooms use the same words. Pure,
+//! so the mapping is tested natively.
 
 use crate::visit::machine::EndReason;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TwilioError {
+pub enum JoinError {
     /// 20101: the token is not a valid access token.
     InvalidToken,
     /// 20104: the token expired (also breaks reconnection).
@@ -32,28 +33,28 @@ pub enum TwilioError {
     Other(Option<u32>),
 }
 
-impl TwilioError {
+impl JoinError {
     pub fn from_code(code: Option<u32>) -> Self {
         match code {
-            Some(20101) => TwilioError::InvalidToken,
-            Some(20104) => TwilioError::TokenExpired,
-            Some(20107) => TwilioError::BadSignature,
-            Some(53000) => TwilioError::Unreachable,
-            Some(53001) => TwilioError::SignalingLost,
-            Some(53105) => TwilioError::RoomFull,
-            Some(53118) => TwilioError::RoomEnded,
-            Some(53205) => TwilioError::JoinedElsewhere,
-            Some(53405) => TwilioError::MediaFailed,
-            other => TwilioError::Other(other),
+            Some(20101) => JoinError::InvalidToken,
+            Some(20104) => JoinError::TokenExpired,
+            Some(20107) => JoinError::BadSignature,
+            Some(53000) => JoinError::Unreachable,
+            Some(53001) => JoinError::SignalingLost,
+            Some(53105) => JoinError::RoomFull,
+            Some(53118) => JoinError::RoomEnded,
+            Some(53205) => JoinError::JoinedElsewhere,
+            Some(53405) => JoinError::MediaFailed,
+            other => JoinError::Other(other),
         }
     }
 
     /// Why the visit ended, when this error ends a connected room.
     pub fn end_reason(self) -> EndReason {
         match self {
-            TwilioError::TokenExpired => EndReason::TokenExpired,
-            TwilioError::RoomEnded => EndReason::RoomEnded,
-            TwilioError::JoinedElsewhere => EndReason::JoinedElsewhere,
+            JoinError::TokenExpired => EndReason::TokenExpired,
+            JoinError::RoomEnded => EndReason::RoomEnded,
+            JoinError::JoinedElsewhere => EndReason::JoinedElsewhere,
             _ => EndReason::ConnectionLost,
         }
     }
@@ -61,29 +62,29 @@ impl TwilioError {
     /// Plain words for a join that failed, with what to do next.
     pub fn message(self) -> &'static str {
         match self {
-            TwilioError::Unreachable | TwilioError::SignalingLost | TwilioError::SdkMissing => {
+            JoinError::Unreachable | JoinError::SignalingLost | JoinError::SdkMissing => {
                 "We can't reach the video service. Check your internet connection, then press Join again."
             }
-            TwilioError::MediaFailed => {
+            JoinError::MediaFailed => {
                 "Your video connection could not be set up. A strict firewall or VPN can cause this: try another network, then press Join again."
             }
-            TwilioError::TokenExpired => {
+            JoinError::TokenExpired => {
                 "Your visit link has expired. Please ask your clinic for a new one."
             }
-            TwilioError::InvalidToken | TwilioError::BadSignature => {
+            JoinError::InvalidToken | JoinError::BadSignature => {
                 "This visit link could not be checked by the video service. Please ask your clinic for a new one."
             }
-            TwilioError::RoomFull => {
+            JoinError::RoomFull => {
                 "This visit already has as many people as it can take. Please ask your clinician."
             }
-            TwilioError::RoomEnded => "This visit has already ended.",
-            TwilioError::Unsupported => {
+            JoinError::RoomEnded => "This visit has already ended.",
+            JoinError::Unsupported => {
                 "This browser can't make video calls. Please use a current Chrome, Edge, Firefox or Safari."
             }
-            TwilioError::JoinedElsewhere => {
+            JoinError::JoinedElsewhere => {
                 "You joined this visit from another tab or device."
             }
-            TwilioError::Other(_) => {
+            JoinError::Other(_) => {
                 "Something went wrong connecting to your visit. Please press Join again."
             }
         }
@@ -102,38 +103,38 @@ mod tests {
     fn every_documented_code_has_its_own_variant() {
         for code in KNOWN {
             assert_ne!(
-                TwilioError::from_code(Some(code)),
-                TwilioError::Other(Some(code)),
+                JoinError::from_code(Some(code)),
+                JoinError::Other(Some(code)),
                 "{code}"
             );
         }
         assert_eq!(
-            TwilioError::from_code(Some(12345)),
-            TwilioError::Other(Some(12345))
+            JoinError::from_code(Some(12345)),
+            JoinError::Other(Some(12345))
         );
-        assert_eq!(TwilioError::from_code(None), TwilioError::Other(None));
+        assert_eq!(JoinError::from_code(None), JoinError::Other(None));
     }
 
     #[test]
     fn disconnect_codes_end_the_visit_with_the_issue_s_reasons() {
-        let reason = |code| TwilioError::from_code(Some(code)).end_reason();
+        let reason = |code| JoinError::from_code(Some(code)).end_reason();
         assert_eq!(reason(53118), EndReason::RoomEnded);
         assert_eq!(reason(53205), EndReason::JoinedElsewhere);
         assert_eq!(reason(20104), EndReason::TokenExpired);
         assert_eq!(reason(53001), EndReason::ConnectionLost);
         assert_eq!(
-            TwilioError::Other(None).end_reason(),
+            JoinError::Other(None).end_reason(),
             EndReason::ConnectionLost
         );
     }
 
     #[test]
     fn messages_are_plain_words_without_codes() {
-        assert!(TwilioError::Unreachable
+        assert!(JoinError::Unreachable
             .message()
             .contains("can't reach the video service"));
         for code in KNOWN {
-            let message = TwilioError::from_code(Some(code)).message();
+            let message = JoinError::from_code(Some(code)).message();
             assert!(!message.chars().any(|c| c.is_ascii_digit()), "{message}");
         }
     }
