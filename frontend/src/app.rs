@@ -9,7 +9,8 @@ use crate::pages::{
     visit_entry::VisitEntry,
 };
 use crate::route::Route;
-use crate::services::{api::Api, before_expiry, now_seconds, storage};
+use crate::services::timers::before_expiry;
+use crate::services::{api::Api, now_seconds, storage};
 use api_types::TokenRequest;
 use std::rc::Rc;
 use yew::prelude::*;

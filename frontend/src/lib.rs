@@ -4,6 +4,7 @@
 mod alerts;
 mod app;
 mod bindings;
+mod components;
 mod config;
 mod context;
 mod hooks;

@@ -1,6 +1,6 @@
+use crate::components::input_value;
 use crate::context::{use_session, SessionAction};
 use crate::messages;
-use crate::pages::input_value;
 use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;

@@ -2,20 +2,19 @@
 //! arrival alerts, and creating a visit and sharing its links.
 
 use crate::alerts;
+use crate::components::input_value;
+use crate::components::running_late::RunningLate;
 use crate::context::{use_session, SessionAction};
 use crate::messages;
-use crate::pages::input_value;
-use crate::pages::running_late::RunningLate;
 use crate::pages::visit_entry::VisitEntry;
 use crate::qr;
 use crate::route::Route;
 use crate::services::now_seconds;
 use crate::services::storage::{self, SavedVisit};
+use crate::services::timers::every;
 use api_types::{CreateVisitRequest, CreateVisitResponse};
 use api_types::{Presence, TokenRequest, VisitStatus, DEFAULT_VISIT_MINUTES, MAX_VISIT_MINUTES};
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -85,41 +84,49 @@ pub fn ProviderVisits() -> Html {
             .map(|v| v.visit.visit_id.clone())
             .collect();
         use_effect_with((token, ids), move |(token, ids)| {
-            let cancelled = Rc::new(Cell::new(false));
-            if let (Some(token), false) = (token.clone(), ids.is_empty()) {
-                let (ids, cancelled) = (ids.clone(), cancelled.clone());
-                yew::platform::spawn_local(async move {
-                    while !cancelled.get() {
-                        let answer = api.visit_status(&token, ids.clone()).await;
-                        if cancelled.get() {
-                            break;
-                        }
-                        if let Ok(visits) = &answer {
-                            let waiting: BTreeSet<String> = visits
-                                .iter()
-                                .filter(|v| v.presence == Presence::PatientWaiting)
-                                .map(|v| v.visit_id.clone())
-                                .collect();
-                            if alerts::new_arrivals(&waiting_before.borrow(), &waiting) > 0 {
-                                alerts::patient_arrived(waiting.len());
+            let polling = (!ids.is_empty())
+                .then_some(())
+                .and(token.clone())
+                .map(|token| {
+                    let ids = ids.clone();
+                    every(Duration::from_secs(3), move |stopped| {
+                        let (api, token, ids, live, waiting_before) = (
+                            api.clone(),
+                            token.clone(),
+                            ids.clone(),
+                            live.clone(),
+                            waiting_before.clone(),
+                        );
+                        async move {
+                            let answer = api.visit_status(&token, ids).await;
+                            if stopped.get() {
+                                return;
                             }
-                            *waiting_before.borrow_mut() = waiting;
+                            if let Ok(visits) = &answer {
+                                let waiting: BTreeSet<String> = visits
+                                    .iter()
+                                    .filter(|v| v.presence == Presence::PatientWaiting)
+                                    .map(|v| v.visit_id.clone())
+                                    .collect();
+                                if alerts::new_arrivals(&waiting_before.borrow(), &waiting) > 0 {
+                                    alerts::patient_arrived(waiting.len());
+                                }
+                                *waiting_before.borrow_mut() = waiting;
+                            }
+                            live.set(Some(
+                                answer
+                                    .map(|visits| {
+                                        visits
+                                            .into_iter()
+                                            .map(|v| (v.visit_id.clone(), v))
+                                            .collect()
+                                    })
+                                    .map_err(drop),
+                            ));
                         }
-                        live.set(Some(
-                            answer
-                                .map(|visits| {
-                                    visits
-                                        .into_iter()
-                                        .map(|v| (v.visit_id.clone(), v))
-                                        .collect()
-                                })
-                                .map_err(drop),
-                        ));
-                        yew::platform::time::sleep(Duration::from_secs(3)).await;
-                    }
+                    })
                 });
-            }
-            move || cancelled.set(true)
+            move || polling.into_iter().for_each(|stop| stop())
         });
     }
 

@@ -1,17 +1,17 @@
 //! A visit once its token is in hand: pre-join check, waiting room, call and
 //! end screen, chosen by the waiting-room machine from the room's events.
 
+use crate::components::intake::{IntakeForm, IntakePanel};
+use crate::components::setup::{DevicePicker, MicLevel, TestSound};
 use crate::context::use_session;
 use crate::hooks::{use_local_media, LocalMedia};
 use crate::media::{self, DeviceChoice, Devices, Kind, MediaError};
-use crate::pages::intake::{IntakeForm, IntakePanel};
-use crate::pages::setup::{DevicePicker, MicLevel, TestSound};
 use crate::route::Route;
+use crate::services::timers::every;
 use crate::video::join_error::JoinError;
 use crate::video::{self, clean_name, IntakeAnswer, MediaFailure, RoomEvent, VideoRoom};
 use crate::visit::machine::{EndReason, Input, View, VisitState};
 use api_types::{Role, TokenResponse};
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
@@ -249,7 +249,7 @@ pub fn Visit(props: &Props) -> Html {
                     }
                 })
             };
-            let chosen = clean_name(&crate::pages::input_value(&name_input));
+            let chosen = clean_name(&crate::components::input_value(&name_input));
             let name = match token.role {
                 Role::Provider => account_name.clone(),
                 _ => chosen,
@@ -614,17 +614,11 @@ fn WaitTimer() -> Html {
     {
         let seconds = seconds.clone();
         use_effect_with((), move |_| {
-            let cancelled = Rc::new(Cell::new(false));
-            let stop = cancelled.clone();
-            yew::platform::spawn_local(async move {
-                let mut waited = 0;
-                while !cancelled.get() {
-                    yew::platform::time::sleep(Duration::from_secs(1)).await;
-                    waited += 1;
-                    seconds.set(waited);
-                }
-            });
-            move || stop.set(true)
+            let started = crate::services::now_seconds();
+            every(Duration::from_secs(1), move |_| {
+                seconds.set(crate::services::now_seconds().saturating_sub(started));
+                std::future::ready(())
+            })
         });
     }
     let minutes = *seconds / 60;

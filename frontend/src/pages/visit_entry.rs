@@ -5,7 +5,7 @@
 use crate::context::use_session;
 use crate::messages::InviteProblem;
 use crate::pages::visit::Visit;
-use crate::services::before_expiry;
+use crate::services::timers::before_expiry;
 use api_types::{TokenRequest, TokenResponse};
 use yew::prelude::*;
 

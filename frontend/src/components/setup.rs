@@ -2,8 +2,7 @@
 //! room: device choice, a microphone level meter and a test sound.
 
 use crate::media::{self, DeviceChoice, Devices, LevelMeter};
-use std::cell::Cell;
-use std::rc::Rc;
+use crate::services::timers::every;
 use std::time::Duration;
 use web_sys::{HtmlSelectElement, MediaStream};
 use yew::prelude::*;
@@ -20,17 +19,13 @@ pub fn MicLevel(props: &MicLevelProps) -> Html {
     {
         let level = level.clone();
         use_effect_with(props.stream.clone(), move |stream| {
-            let stopped = Rc::new(Cell::new(false));
-            if let Some(mut meter) = stream.as_ref().and_then(LevelMeter::new) {
-                let stopped = stopped.clone();
-                yew::platform::spawn_local(async move {
-                    while !stopped.get() {
-                        level.set(meter.level());
-                        yew::platform::time::sleep(Duration::from_millis(150)).await;
-                    }
-                });
-            }
-            move || stopped.set(true)
+            let metering = stream.as_ref().and_then(LevelMeter::new).map(|mut meter| {
+                every(Duration::from_millis(150), move |_| {
+                    level.set(meter.level());
+                    std::future::ready(())
+                })
+            });
+            move || metering.into_iter().for_each(|stop| stop())
         });
     }
     html! {

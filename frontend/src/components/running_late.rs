@@ -1,8 +1,8 @@
 //! "Running late": the clinician tells a waiting patient, in the waiting
 //! room and optionally by SMS, without joining the call.
 
+use crate::components::input_value;
 use crate::context::use_session;
-use crate::pages::input_value;
 use crate::services::api::Api;
 use crate::video::twilio;
 use api_types::{
