@@ -1,12 +1,8 @@
 use crate::config::{self, ConfigProblem};
 use crate::context::{Session, SessionAction, SessionContext};
 use crate::pages::{
-    config_error::ConfigError,
-    home::Home,
-    not_found::NotFound,
-    provider_sign_in::ProviderSignIn,
-    provider_visits::{ProviderVisit, ProviderVisits},
-    visit_entry::VisitEntry,
+    config_error::ConfigError, home::Home, not_found::NotFound, provider_sign_in::ProviderSignIn,
+    provider_visit::ProviderVisit, provider_visits::ProviderVisits, visit_entry::VisitEntry,
 };
 use crate::route::Route;
 use crate::services::timers::before_expiry;

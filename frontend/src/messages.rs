@@ -2,8 +2,9 @@
 //! error codes. Pure, so every mapping is tested natively.
 
 use crate::services::http::HttpError;
+use crate::visit::machine::EndReason;
 use api_types::{
-    ErrorCode, Presence, VisitStatus, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD,
+    ErrorCode, Presence, Role, VisitStatus, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD,
     MAX_VISIT_MINUTES,
 };
 
@@ -143,6 +144,43 @@ impl InviteProblem {
             InviteProblem::Busy => TRY_AGAIN,
         };
         words.to_owned()
+    }
+}
+
+/// A chosen name always comes with the role, so a guest cannot pass for
+/// the clinician.
+pub fn caption(name: Option<&String>, role: Role) -> String {
+    match name {
+        Some(name) => format!("{name} ({})", participant_label(role)),
+        None => participant_label(role).to_owned(),
+    }
+}
+
+pub fn participant_label(role: Role) -> &'static str {
+    match role {
+        Role::Provider => "Clinician",
+        Role::Patient => "Patient",
+        Role::Guest => "Guest",
+    }
+}
+
+pub fn end_message(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Left => "You left the visit.",
+        EndReason::ClinicianEnded => "Your clinician ended the visit.",
+        EndReason::JoinedElsewhere => {
+            "You joined from another tab or device, so this one was disconnected."
+        }
+        EndReason::OpenElsewhere => OPEN_ELSEWHERE,
+        EndReason::TokenExpired => {
+            "Your visit link has expired. Please ask your clinic for a new one."
+        }
+        EndReason::RoomEnded => {
+            "The video room for this visit has closed. If you still need your clinician, please contact your clinic."
+        }
+        EndReason::ConnectionLost => {
+            "We lost the connection and could not get it back."
+        }
     }
 }
 

@@ -1,8 +1,19 @@
 //! Widgets the pages are made of: none is a screen of its own.
 
+pub mod call_controls;
+pub mod device_settings;
+pub mod end_visit;
+pub mod in_call;
 pub mod intake;
+pub mod pre_join;
 pub mod running_late;
 pub mod setup;
+pub mod share_link;
+pub mod stream_video;
+pub mod visit_card;
+pub mod visit_ended;
+pub mod wait_timer;
+pub mod waiting_room;
 
 /// The current text of the `<input>` behind `node`.
 pub fn input_value(node: &yew::NodeRef) -> String {

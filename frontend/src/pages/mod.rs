@@ -5,6 +5,7 @@ pub mod config_error;
 pub mod home;
 pub mod not_found;
 pub mod provider_sign_in;
+pub mod provider_visit;
 pub mod provider_visits;
 pub mod visit;
 pub mod visit_entry;

@@ -3,36 +3,18 @@
 
 use crate::alerts;
 use crate::components::input_value;
-use crate::components::running_late::RunningLate;
+use crate::components::visit_card::{ListChange, VisitCard};
 use crate::context::{use_session, SessionAction};
+use crate::hooks::use_live_status;
 use crate::messages;
-use crate::pages::visit_entry::VisitEntry;
-use crate::qr;
 use crate::route::Route;
 use crate::services::now_seconds;
 use crate::services::storage::{self, SavedVisit};
-use crate::services::timers::every;
-use api_types::{CreateVisitRequest, CreateVisitResponse};
-use api_types::{Presence, TokenRequest, VisitStatus, DEFAULT_VISIT_MINUTES, MAX_VISIT_MINUTES};
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
+use api_types::CreateVisitRequest;
+use api_types::{Presence, VisitStatus, DEFAULT_VISIT_MINUTES, MAX_VISIT_MINUTES};
+use std::collections::BTreeMap;
 use yew::prelude::*;
 use yew_router::prelude::*;
-
-/// A link to this SPA at `route`, from wherever it is hosted.
-fn link_to(route: &Route) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .map(|l| {
-            format!(
-                "{}{}",
-                l.origin().unwrap_or_default(),
-                l.pathname().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
-    format!("{base}#{}", route.to_path())
-}
 
 /// Reads a `datetime-local` value as Unix seconds in the browser's time zone.
 fn local_time_to_unix(value: &str) -> Option<u64> {
@@ -60,8 +42,6 @@ pub fn ProviderVisits() -> Html {
     };
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
-    let live = use_state(|| None::<Result<BTreeMap<String, VisitStatus>, ()>>);
-    let waiting_before = use_mut_ref(BTreeSet::<String>::new);
     let notifications = use_state(alerts::notifications_allowed);
 
     // The list is kept in this browser, for this clinician only.
@@ -74,61 +54,12 @@ pub fn ProviderVisits() -> Html {
         });
     }
 
-    // Live state of every visit on this page, every 3 s, without reloading.
-    {
-        let (live, api) = (live.clone(), session.api.clone());
-        let token = session.clinician.as_ref().map(|c| c.token.clone());
-        let ids: Vec<String> = created
-            .iter()
-            .filter(|v| !v.ended)
-            .map(|v| v.visit.visit_id.clone())
-            .collect();
-        use_effect_with((token, ids), move |(token, ids)| {
-            let polling = (!ids.is_empty())
-                .then_some(())
-                .and(token.clone())
-                .map(|token| {
-                    let ids = ids.clone();
-                    every(Duration::from_secs(3), move |stopped| {
-                        let (api, token, ids, live, waiting_before) = (
-                            api.clone(),
-                            token.clone(),
-                            ids.clone(),
-                            live.clone(),
-                            waiting_before.clone(),
-                        );
-                        async move {
-                            let answer = api.visit_status(&token, ids).await;
-                            if stopped.get() {
-                                return;
-                            }
-                            if let Ok(visits) = &answer {
-                                let waiting: BTreeSet<String> = visits
-                                    .iter()
-                                    .filter(|v| v.presence == Presence::PatientWaiting)
-                                    .map(|v| v.visit_id.clone())
-                                    .collect();
-                                if alerts::new_arrivals(&waiting_before.borrow(), &waiting) > 0 {
-                                    alerts::patient_arrived(waiting.len());
-                                }
-                                *waiting_before.borrow_mut() = waiting;
-                            }
-                            live.set(Some(
-                                answer
-                                    .map(|visits| {
-                                        visits
-                                            .into_iter()
-                                            .map(|v| (v.visit_id.clone(), v))
-                                            .collect()
-                                    })
-                                    .map_err(drop),
-                            ));
-                        }
-                    })
-                });
-            move || polling.into_iter().for_each(|stop| stop())
-        });
-    }
+    let ids: Vec<String> = created
+        .iter()
+        .filter(|v| !v.ended)
+        .map(|v| v.visit.visit_id.clone())
+        .collect();
+    let live = use_live_status(ids);
 
     let Some(clinician) = session.clinician.clone() else {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
@@ -258,7 +189,7 @@ pub fn ProviderVisits() -> Html {
                     messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&id))), now_seconds())
                 };
                 html! {
-                    <VisitLinks key={id} patient={saved.patient.clone()} visit={saved.visit.clone()}
+                    <VisitCard key={id} patient={saved.patient.clone()} visit={saved.visit.clone()}
                         {status} ended={saved.ended} onchange={update.clone()} />
                 }
             }) }
@@ -280,184 +211,4 @@ fn waiting_count(
         .filter_map(|v| live.get(&v.visit.visit_id))
         .filter(|s| s.presence == Presence::PatientWaiting)
         .count()
-}
-
-/// What the clinician did to a visit on their list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ListChange {
-    Forget,
-    Ended,
-}
-
-#[derive(Properties, PartialEq)]
-struct VisitLinksProps {
-    patient: Option<String>,
-    visit: CreateVisitResponse,
-    /// The live state, in words.
-    status: String,
-    ended: bool,
-    onchange: Callback<(String, ListChange)>,
-}
-
-#[component]
-fn VisitLinks(props: &VisitLinksProps) -> Html {
-    let title = props
-        .patient
-        .clone()
-        .map_or_else(|| "Visit".to_owned(), |name| format!("Visit with {name}"));
-    let patient_link = link_to(&Route::PatientVisit {
-        invite: props.visit.patient_invite.clone(),
-    });
-    let guest_link = link_to(&Route::GuestVisit {
-        invite: props.visit.guest_invite.clone(),
-    });
-    let start = Route::ProviderVisit {
-        visit_id: props.visit.visit_id.clone(),
-    };
-    let id = props.visit.visit_id.clone();
-    let ended = props.onchange.reform({
-        let id = id.clone();
-        move |()| (id.clone(), ListChange::Ended)
-    });
-    let forget = props
-        .onchange
-        .reform(move |_: MouseEvent| (id.clone(), ListChange::Forget));
-    html! {
-        <section class="card visit">
-            <h2>{ title }</h2>
-            <p class="status" role="status">{ props.status.clone() }</p>
-            <div class="row">
-                if !props.ended {
-                    <Link<Route> to={start} classes="button start">{ "Start visit" }</Link<Route>>
-                    <EndVisit visit_id={props.visit.visit_id.clone()} onended={ended} />
-                }
-                <button class="secondary forget" onclick={forget}
-                    aria-label={format!("Forget {} on this computer", props.patient.clone().unwrap_or_else(|| "this visit".to_owned()))}>
-                    { "Forget" }
-                </button>
-            </div>
-            if !props.ended {
-                <RunningLate visit_id={props.visit.visit_id.clone()} />
-            }
-            <CopyLink label="Patient link" link={patient_link} />
-            <CopyLink label="Guest link (interpreter or relative)" link={guest_link} />
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct CopyLinkProps {
-    label: AttrValue,
-    link: String,
-}
-
-#[component]
-fn CopyLink(props: &CopyLinkProps) -> Html {
-    let copied = use_state(|| false);
-    let onclick = {
-        let (link, copied) = (props.link.clone(), copied.clone());
-        Callback::from(move |_| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.navigator().clipboard().write_text(&link);
-                copied.set(true);
-            }
-        })
-    };
-    html! {
-        <div class="stack">
-            <label>
-                { props.label.clone() }
-                <input class="link" readonly=true value={props.link.clone()} />
-            </label>
-            <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_ascii_lowercase())}>
-                { if *copied { "Copied" } else { "Copy" } }
-            </button>
-            <QrCode link={props.link.clone()} label={props.label.clone()} />
-        </div>
-    }
-}
-
-/// The link as a QR code, for a patient to scan from the clinician's screen.
-#[component]
-fn QrCode(props: &CopyLinkProps) -> Html {
-    let drawn = use_state(|| None::<(u32, String)>);
-    {
-        let drawn = drawn.clone();
-        use_effect_with(props.link.clone(), move |link| {
-            let link = link.clone();
-            yew::platform::spawn_local(async move { drawn.set(qr::encode(&link).await) });
-        });
-    }
-    let Some((n, path)) = (*drawn).clone() else {
-        return html! {};
-    };
-    // A quiet zone of 4 modules around the code, as scanners expect.
-    html! {
-        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={format!("QR code of the {}", props.label.to_ascii_lowercase())}>
-            <rect x="-4" y="-4" width="100%" height="100%" fill="#fff" />
-            <path d={path} fill="#000" />
-        </svg>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ProviderVisitProps {
-    pub visit_id: String,
-}
-
-/// The clinician joining one of their visits.
-#[component]
-pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
-    let session = use_session();
-    if session.clinician.is_none() {
-        return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
-    }
-    let request = TokenRequest {
-        visit_id: Some(props.visit_id.clone()),
-        ..TokenRequest::default()
-    };
-    html! { <VisitEntry {request} as_clinician=true /> }
-}
-
-#[derive(Properties, PartialEq)]
-struct EndVisitProps {
-    visit_id: String,
-    onended: Callback<()>,
-}
-
-/// Ends the visit for the patient and any guests, who are told why.
-#[component]
-fn EndVisit(props: &EndVisitProps) -> Html {
-    let session = use_session();
-    let outcome = use_state(|| None::<&'static str>);
-    let onclick = {
-        let (outcome, visit_id, onended) = (
-            outcome.clone(),
-            props.visit_id.clone(),
-            props.onended.clone(),
-        );
-        Callback::from(move |_| {
-            let Some(token) = session.clinician.as_ref().map(|c| c.token.clone()) else {
-                return;
-            };
-            let (api, outcome, visit_id, onended) = (
-                session.api.clone(),
-                outcome.clone(),
-                visit_id.clone(),
-                onended.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                match api.end_visit(&token, visit_id).await {
-                    Ok(()) => onended.emit(()),
-                    Err(_) => outcome.set(Some("Could not end the visit. Please try again.")),
-                }
-            });
-        })
-    };
-    html! {
-        <>
-            <button class="secondary end" {onclick}>{ "End visit for everyone" }</button>
-            <span role="status">{ outcome.unwrap_or_default() }</span>
-        </>
-    }
 }

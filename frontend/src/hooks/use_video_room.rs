@@ -1,0 +1,360 @@
+//! The visit's room on either backend, as a page needs it: the
+//! waiting-room machine's view, the other people's media and names, and the
+//! actions (join, leave, mute, camera, intake). The room is left, and the
+//! camera stopped, however the visit ends or the page goes.
+
+use crate::hooks::LocalMedia;
+use crate::media::{self, Kind};
+use crate::video::join_error::JoinError;
+use crate::video::{IntakeAnswer, MediaFailure, RoomEvent, VideoRoom};
+use crate::visit::machine::{Input, Remote, View, VisitState};
+use api_types::TokenResponse;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::MediaStream;
+use yew::prelude::*;
+
+/// How the person chose to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JoinWith {
+    #[default]
+    CameraAndMicrophone,
+    CameraOff,
+    AudioOnly,
+}
+
+impl JoinWith {
+    /// Each choice with its radio id and label, in the order shown.
+    pub const ALL: [(JoinWith, &'static str, &'static str); 3] = [
+        (
+            JoinWith::CameraAndMicrophone,
+            "full",
+            "Camera and microphone",
+        ),
+        (
+            JoinWith::CameraOff,
+            "camera-off",
+            "Camera off (you can turn it on later)",
+        ),
+        (JoinWith::AudioOnly, "audio-only", "Audio only"),
+    ];
+}
+
+/// What Join was pressed with: the name shown to the others, and media.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JoinChoice {
+    pub name: String,
+    pub with: JoinWith,
+}
+
+/// Remote media and names by identity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Remotes {
+    pub streams: BTreeMap<String, MediaStream>,
+    pub names: BTreeMap<String, String>,
+}
+
+/// The room as the page sees it on this render.
+pub struct VideoRoomHandle {
+    pub view: View,
+    machine: UseReducerHandle<Machine>,
+    remotes: UseReducerHandle<RemotesState>,
+    pub audio_on: bool,
+    pub video_on: bool,
+    pub join_error: Option<JoinError>,
+    pub notice: Option<String>,
+    pub intake: Option<Vec<IntakeAnswer>>,
+    pub media_failure: Option<MediaFailure>,
+    pub join: Callback<JoinChoice>,
+    pub leave: Callback<MouseEvent>,
+    /// Mute / Camera off and back, for everyone in the room.
+    pub toggle: Callback<Kind>,
+    pub share_intake: Callback<Vec<IntakeAnswer>>,
+}
+
+impl VideoRoomHandle {
+    /// Who else is in the room, by identity.
+    pub fn people(&self) -> &BTreeMap<String, Remote> {
+        self.machine.0.remotes()
+    }
+
+    /// Their media and chosen names.
+    pub fn remotes(&self) -> &Remotes {
+        &self.remotes.0
+    }
+}
+
+/// The machine as a Yew reducer.
+#[derive(Debug, Clone, PartialEq)]
+struct Machine(VisitState);
+
+impl Reducible for Machine {
+    type Action = Input;
+
+    fn reduce(self: Rc<Self>, input: Input) -> Rc<Self> {
+        let mut state = self.0.clone();
+        state.apply(input);
+        Rc::new(Machine(state))
+    }
+}
+
+/// [`Remotes`] as a reducer, so events from the room always update the
+/// latest maps (a state handle captured at Join would not).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RemotesState(Remotes);
+
+enum RemoteUpdate {
+    Stream(String, MediaStream),
+    Name(String, String),
+}
+
+impl Reducible for RemotesState {
+    type Action = RemoteUpdate;
+
+    fn reduce(self: Rc<Self>, update: RemoteUpdate) -> Rc<Self> {
+        let mut remotes = self.0.clone();
+        match update {
+            RemoteUpdate::Stream(identity, stream) => {
+                remotes.streams.insert(identity, stream);
+            }
+            RemoteUpdate::Name(identity, name) => {
+                remotes.names.insert(identity, name);
+            }
+        }
+        Rc::new(RemotesState(remotes))
+    }
+}
+
+/// Remembers, for this tab, that the person had joined this room, so a
+/// reload takes them straight back in instead of through the check again.
+mod rejoin {
+    fn key(room: &str) -> String {
+        format!("hearth.joined.{room}")
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
+    }
+
+    pub fn remember(room: &str, joined: bool) {
+        if let Some(storage) = storage() {
+            let _ = if joined {
+                storage.set_item(&key(room), "1")
+            } else {
+                storage.remove_item(&key(room))
+            };
+        }
+    }
+
+    pub fn was_joined(room: &str) -> bool {
+        storage()
+            .and_then(|s| s.get_item(&key(room)).ok().flatten())
+            .is_some()
+    }
+}
+
+/// Leaves the room, if joined, and stops the camera and microphone.
+fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: &LocalMedia) {
+    if let Some(room) = room.borrow_mut().take() {
+        room.leave();
+    }
+    local.stop();
+}
+
+/// The room `token` admits to, joined through `signalling_url` (built-in
+/// rooms) with the capture `local`. After a reload, someone who had joined
+/// goes straight back in as `rejoin_as`.
+#[hook]
+pub fn use_video_room(
+    token: &TokenResponse,
+    signalling_url: String,
+    local: &LocalMedia,
+    rejoin_as: String,
+) -> VideoRoomHandle {
+    let machine = use_reducer(|| Machine(VisitState::new(token.role)));
+    let remotes = use_reducer(RemotesState::default);
+    let room = use_mut_ref(|| None::<VideoRoom>);
+    let audio_on = use_state(|| true);
+    let video_on = use_state(|| true);
+    let join_error = use_state(|| None::<JoinError>);
+    let notice = use_state(|| None::<String>);
+    let intake = use_state(|| None::<Vec<IntakeAnswer>>);
+    let media_failure = use_state(|| None::<MediaFailure>);
+
+    // A new capture (the person changed device) goes to the room at once.
+    {
+        let room = room.clone();
+        use_effect_with(local.stream.clone(), move |stream| {
+            if let (Some(room), Some(stream)) = (&*room.borrow(), stream) {
+                room.use_media(media::handle(stream));
+            }
+        });
+    }
+
+    let on_event = {
+        let (machine, remotes, room, join_error, notice, intake, media_failure) = (
+            machine.clone(),
+            remotes.clone(),
+            room.clone(),
+            join_error.clone(),
+            notice.clone(),
+            intake.clone(),
+            media_failure.clone(),
+        );
+        let room_name = token.room.clone();
+        Callback::from(move |event: RoomEvent| match event {
+            RoomEvent::Input(input) => machine.dispatch(input),
+            RoomEvent::Notice(text) => notice.set(Some(text)),
+            RoomEvent::Intake(answers) => intake.set(Some(answers)),
+            RoomEvent::NoticeSeen => {}
+            RoomEvent::MediaFailed(failure) => media_failure.set(Some(failure)),
+            RoomEvent::JoinFailed(err) => {
+                room.borrow_mut().take();
+                rejoin::remember(&room_name, false);
+                join_error.set(Some(err));
+                machine.dispatch(Input::LocalJoinFailed);
+            }
+            RoomEvent::RemoteStream { identity, stream } => {
+                remotes.dispatch(RemoteUpdate::Stream(identity, stream))
+            }
+            RoomEvent::RemoteName { identity, name } => {
+                remotes.dispatch(RemoteUpdate::Name(identity, name))
+            }
+        })
+    };
+
+    let join = {
+        let (machine, local, room, token) =
+            (machine.clone(), local.clone(), room.clone(), token.clone());
+        let (join_error, audio_on, video_on, media_failure) = (
+            join_error.clone(),
+            audio_on.clone(),
+            video_on.clone(),
+            media_failure.clone(),
+        );
+        Callback::from(move |choice: JoinChoice| {
+            let Some(stream) = local.stream.clone() else {
+                return;
+            };
+            if room.borrow().is_some() {
+                return;
+            }
+            if choice.with == JoinWith::AudioOnly {
+                media::drop_video(&stream);
+            }
+            join_error.set(None);
+            media_failure.set(None);
+            machine.dispatch(Input::LocalJoin);
+            rejoin::remember(&token.room, true);
+            let joined = VideoRoom::connect(
+                signalling_url.clone(),
+                &token,
+                choice.name,
+                stream,
+                on_event.clone(),
+            );
+            let camera_on = choice.with != JoinWith::CameraOff;
+            joined.set_enabled(Kind::Audio, true);
+            joined.set_enabled(Kind::Video, camera_on);
+            audio_on.set(true);
+            video_on.set(camera_on);
+            *room.borrow_mut() = Some(joined);
+        })
+    };
+
+    // After a reload, someone who had joined goes straight back in.
+    {
+        let (join, room_name) = (join.clone(), token.room.clone());
+        let ready = local.stream.is_some();
+        use_effect_with(ready, move |ready| {
+            if *ready && rejoin::was_joined(&room_name) {
+                join.emit(JoinChoice {
+                    name: rejoin_as,
+                    with: JoinWith::default(),
+                });
+            }
+        });
+    }
+
+    let leave = {
+        let (machine, local, room, room_name) = (
+            machine.clone(),
+            local.clone(),
+            room.clone(),
+            token.room.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            release(&room, &local);
+            rejoin::remember(&room_name, false);
+            machine.dispatch(Input::LocalLeave);
+        })
+    };
+
+    // A renewed token (a clinician's long call) reaches the room.
+    {
+        let room = room.clone();
+        use_effect_with(token.clone(), move |token| {
+            if let Some(room) = room.borrow().as_ref() {
+                room.renew(token);
+            }
+        });
+    }
+
+    // Leaving the page leaves the room and turns the camera off.
+    {
+        let (room, local) = (room.clone(), local.clone());
+        use_effect_with((), move |_| move || release(&room, &local));
+    }
+    // However the visit ends, the room is released and the camera turned off.
+    let view = machine.0.view();
+    {
+        let (room, local) = (room.clone(), local.clone());
+        let ended = matches!(view, View::Ended(_));
+        use_effect_with(ended, move |ended| {
+            if *ended {
+                release(&room, &local);
+            }
+        });
+    }
+
+    // The controls act through the room: it knows which tracks everyone
+    // else receives.
+    let toggle = {
+        let (room, audio_on, video_on) = (room.clone(), audio_on.clone(), video_on.clone());
+        Callback::from(move |kind: Kind| {
+            let state = match kind {
+                Kind::Audio => &audio_on,
+                Kind::Video => &video_on,
+            };
+            if let Some(room) = &*room.borrow() {
+                let on = !**state;
+                room.set_enabled(kind, on);
+                state.set(on);
+            }
+        })
+    };
+    let share_intake = {
+        let room = room.clone();
+        Callback::from(move |answers| {
+            if let Some(room) = &*room.borrow() {
+                room.share_intake(answers);
+            }
+        })
+    };
+
+    VideoRoomHandle {
+        view,
+        machine,
+        remotes,
+        audio_on: *audio_on,
+        video_on: *video_on,
+        join_error: *join_error,
+        notice: (*notice).clone(),
+        intake: (*intake).clone(),
+        media_failure: *media_failure,
+        join,
+        leave,
+        toggle,
+        share_intake,
+    }
+}
