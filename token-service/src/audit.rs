@@ -44,7 +44,8 @@ pub fn signed_in(clinician: &str, token_id: &str, client: Option<IpAddr>) {
     });
 }
 
-/// `kind` names what was minted: `session_refreshed`, `visit_created`, `video_token`.
+/// `kind` names what was minted: `session_refreshed`, `invite` (two per new
+/// visit), `video_token`.
 pub fn minted(
     kind: &str,
     role: Role,

@@ -37,7 +37,7 @@ pub struct Settings {
     pub tls: Option<TlsFiles>,
     /// Built-in rooms: sockets one copy of the service holds at most.
     pub max_sockets: usize,
-    /// Built-in rooms: interpreters and relatives in one visit at once.
+    /// Interpreters and relatives in one visit at once, on either backend.
     pub max_guests: usize,
 }
 
