@@ -169,11 +169,7 @@ async fn end_visit_is_final_for_tokens_invites_and_sockets() {
     )
     .await;
     let status: Value = app
-        .post(
-            "/api/visits/status",
-            &json!({"visit_ids": [created.visit_id]}),
-            Some(&session),
-        )
+        .visit_status(&session, &[&created.visit_id])
         .await
         .json()
         .await
@@ -199,9 +195,7 @@ async fn a_guest_link_cannot_fill_the_room() {
     for token in &tokens[3..] {
         assert_eq!(refused(&app, token).await, (409, "guests_full".to_owned()));
     }
-    let more = app
-        .post("/api/token", &json!({"invite": visit.guest_invite}), None)
-        .await;
+    let more = app.token_for_invite(&visit.guest_invite).await;
     assert_error(more, 409, "guests_full").await;
     // ...and the patient and the clinician still get in.
     sockets.push(connect(&app, &visit.patient.token).await);
@@ -230,15 +224,7 @@ async fn a_copied_patient_link_cannot_push_the_patient_out() {
     let phone = token(mint(Some("patients-phone")).await).await;
     let mut patient = connect(&app, &phone.token).await;
     next(&mut patient).await;
-    let clinician_token = token(
-        app.post(
-            "/api/token",
-            &json!({"visit_id": created.visit_id}),
-            Some(&session),
-        )
-        .await,
-    )
-    .await;
+    let clinician_token = token(app.token_for_visit(&session, &created.visit_id).await).await;
     let mut clinician = connect(&app, &clinician_token.token).await;
     next(&mut clinician).await;
     next(&mut patient).await;
@@ -479,9 +465,7 @@ async fn sixty_forged_expired_or_wrong_kind_tokens_are_refused() {
     let control = json!({"invite": good(&invite, &invite_key)});
     assert_eq!(app.post("/api/token", &control, None).await.status(), 200);
     for (what, token) in bad_tokens(&invite, &invite_key, &session_key) {
-        let response = app
-            .post("/api/token", &json!({"invite": token}), None)
-            .await;
+        let response = app.token_for_invite(&token).await;
         assert!(
             response.status().is_client_error(),
             "invite, {what}: {}",
@@ -541,11 +525,7 @@ async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
     let session = app.sign_in(CLINICIAN_ONE).await;
     let created = app.create_visit(&session.token).await;
     let clinician: api_types::TokenResponse = app
-        .post(
-            "/api/token",
-            &json!({"visit_id": created.visit_id}),
-            Some(&session.token),
-        )
+        .token_for_visit(&session.token, &created.visit_id)
         .await
         .json()
         .await
@@ -557,11 +537,7 @@ async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
         session.expires_at
     );
     let patient: api_types::TokenResponse = app
-        .post(
-            "/api/token",
-            &json!({"invite": created.patient_invite}),
-            None,
-        )
+        .token_for_invite(&created.patient_invite)
         .await
         .json()
         .await

@@ -53,23 +53,24 @@ async fn body_problems_get_400_413_415_and_422() {
     .await;
 }
 
+/// The one place 404 and 405 are tested: inside and outside `/api`.
 #[tokio::test]
-async fn unknown_api_routes_and_methods_get_404_and_405() {
+async fn unknown_routes_and_methods_get_404_and_405() {
     let app = spawn_app();
-    let response = app
-        .client
-        .get(format!("{}/api/nothing", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_error(response, 404, "not_found").await;
-    let response = app
-        .client
-        .get(format!("{}/api/token", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_error(response, 405, "method_not_allowed").await;
+    for path in ["/api/nothing", "/no/such/page"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 404, "not_found").await;
+    }
+    let get_token = app.client.get(format!("{}/api/token", app.address));
+    let post_healthz = app.client.post(format!("{}/healthz", app.address));
+    for request in [get_token, post_healthz] {
+        assert_error(request.send().await.unwrap(), 405, "method_not_allowed").await;
+    }
 }
 
 #[tokio::test]

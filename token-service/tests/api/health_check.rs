@@ -1,4 +1,4 @@
-use crate::helpers::{error_code, spawn_app, spawn_twilio_app};
+use crate::helpers::{spawn_app, spawn_twilio_app};
 use api_types::{HealthResponse, VideoMode};
 
 #[tokio::test]
@@ -31,26 +31,4 @@ async fn healthz_reports_twilio_mode_when_credentials_are_set() {
         .await
         .unwrap();
     assert_eq!(body.video_mode, VideoMode::Twilio);
-}
-
-#[tokio::test]
-async fn unknown_routes_and_methods_get_json_errors() {
-    let app = spawn_app();
-    let response = app
-        .client
-        .get(format!("{}/no/such/page", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    assert_eq!(error_code(response).await, "not_found");
-
-    let response = app
-        .client
-        .post(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 405);
-    assert_eq!(error_code(response).await, "method_not_allowed");
 }

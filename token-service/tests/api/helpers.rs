@@ -113,6 +113,42 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// `POST /api/token` with an invite alone.
+    pub async fn token_for_invite(&self, invite: &str) -> reqwest::Response {
+        self.post("/api/token", &json!({ "invite": invite }), None)
+            .await
+    }
+
+    /// `POST /api/token` for a clinician: their session and a visit id.
+    pub async fn token_for_visit(&self, session: &str, visit_id: &str) -> reqwest::Response {
+        self.post(
+            "/api/token",
+            &json!({ "visit_id": visit_id }),
+            Some(session),
+        )
+        .await
+    }
+
+    /// `POST /api/visits/status`.
+    pub async fn visit_status(&self, session: &str, visit_ids: &[&str]) -> reqwest::Response {
+        self.post(
+            "/api/visits/status",
+            &json!({ "visit_ids": visit_ids }),
+            Some(session),
+        )
+        .await
+    }
+
+    /// `POST /api/visits/end`.
+    pub async fn end_visit(&self, session: &str, visit_id: &str) -> reqwest::Response {
+        self.post(
+            "/api/visits/end",
+            &json!({ "visit_id": visit_id }),
+            Some(session),
+        )
+        .await
+    }
+
     pub async fn create_visit(&self, session: &str) -> CreateVisitResponse {
         let response = self
             .post("/api/visits", &json!({"length_minutes": 20}), Some(session))

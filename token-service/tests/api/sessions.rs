@@ -111,9 +111,7 @@ async fn an_invite_is_not_a_session_and_a_session_is_not_an_invite() {
         )
         .await;
     assert_error(response, 403, "forbidden").await;
-    let response = app
-        .post("/api/token", &json!({"invite": session.token}), None)
-        .await;
+    let response = app.token_for_invite(&session.token).await;
     assert_error(response, 401, "invite_invalid").await;
 
     // A session-shaped token signed with the invite key is still no session.

@@ -100,11 +100,7 @@ pub(crate) async fn visit(app: &TestApp) -> Visit {
 }
 
 pub(crate) async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
-    app.post("/api/token", &json!({"invite": invite}), None)
-        .await
-        .json()
-        .await
-        .unwrap()
+    app.token_for_invite(&invite).await.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -242,7 +238,7 @@ async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let patient_token: TokenResponse = app
-        .post("/api/token", &json!({"invite": visit.patient_invite}), None)
+        .token_for_invite(&visit.patient_invite)
         .await
         .json()
         .await

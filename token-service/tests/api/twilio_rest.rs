@@ -187,15 +187,6 @@ fn basic_auth() -> String {
     )
 }
 
-async fn statuses(app: &TestApp, session: &str, ids: &[&str]) -> reqwest::Response {
-    app.post(
-        "/api/visits/status",
-        &json!({ "visit_ids": ids }),
-        Some(session),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() {
     let (stand_in, app, session) = signed_in().await;
@@ -224,7 +215,9 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
         ("another-clinic-room".into(), "RM3".into(), vec![]),
     ];
 
-    let response = statuses(&app, &session, &[&waiting, &in_call, &empty]).await;
+    let response = app
+        .visit_status(&session, &[&waiting, &in_call, &empty])
+        .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
@@ -255,14 +248,16 @@ async fn presence_comes_from_twilio_rooms_and_participants_with_a_short_cache() 
         .all(|s| s.method == "GET" && s.authorization == basic_auth()));
 
     // Within the cache window, a second dashboard poll costs Twilio nothing.
-    let again = statuses(&app, &session, &[&waiting, &in_call, &empty]).await;
+    let again = app
+        .visit_status(&session, &[&waiting, &in_call, &empty])
+        .await;
     assert_eq!(again.status(), 200);
     assert_eq!(stand_in.seen().len(), 6);
 
     // Another clinician learns nothing about these visits.
     let other = app.sign_in(CLINICIAN_TWO).await.token;
     assert_error(
-        statuses(&app, &other, &[&waiting]).await,
+        app.visit_status(&other, &[&waiting]).await,
         403,
         "not_your_visit",
     )
@@ -289,7 +284,8 @@ async fn a_reconnecting_patient_still_waits_and_every_page_of_rooms_is_read() {
     ));
     *stand_in.rooms.lock().unwrap() = rooms;
 
-    let body: Value = statuses(&app, &session, &[&visit])
+    let body: Value = app
+        .visit_status(&session, &[&visit])
         .await
         .json()
         .await
@@ -306,7 +302,7 @@ async fn a_reconnecting_patient_still_waits_and_every_page_of_rooms_is_read() {
     stand_in.set(Behaviour::ForeignNextPage);
     tokio::time::sleep(twilio_cache()).await;
     assert_error(
-        statuses(&app, &session, &[&visit]).await,
+        app.visit_status(&session, &[&visit]).await,
         503,
         "status_unavailable",
     )
@@ -324,23 +320,11 @@ async fn ending_a_visit_completes_its_twilio_room() {
     *stand_in.rooms.lock().unwrap() = vec![(visit.clone(), "RM9".into(), vec![])];
 
     let other = app.sign_in(CLINICIAN_TWO).await.token;
-    let refused = app
-        .post(
-            "/api/visits/end",
-            &json!({ "visit_id": visit }),
-            Some(&other),
-        )
-        .await;
+    let refused = app.end_visit(&other, &visit).await;
     assert_error(refused, 403, "not_your_visit").await;
     assert!(stand_in.seen().is_empty(), "refused before asking Twilio");
 
-    let response = app
-        .post(
-            "/api/visits/end",
-            &json!({ "visit_id": visit }),
-            Some(&session),
-        )
-        .await;
+    let response = app.end_visit(&session, &visit).await;
     assert_eq!(response.status(), 204);
     let seen = stand_in.seen();
     let end = seen.last().unwrap();
@@ -363,7 +347,7 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
 
     stand_in.set(Behaviour::Fail);
     assert_error(
-        statuses(&app, &session, &[&visit]).await,
+        app.visit_status(&session, &[&visit]).await,
         503,
         "status_unavailable",
     )
@@ -380,7 +364,7 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
     tokio::time::sleep(Duration::from_secs(3)).await; // past the cache
     let started = Instant::now();
     assert_error(
-        statuses(&app, &session, &[&visit]).await,
+        app.visit_status(&session, &[&visit]).await,
         503,
         "status_unavailable",
     )
@@ -408,7 +392,7 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
     let session = gone.sign_in(CLINICIAN_ONE).await.token;
     let visit = gone.create_visit(&session).await.visit_id;
     assert_error(
-        statuses(&gone, &session, &[&visit]).await,
+        gone.visit_status(&session, &[&visit]).await,
         503,
         "status_unavailable",
     )
@@ -567,16 +551,8 @@ async fn a_guest_link_cannot_fill_a_twilio_room() {
         assert_error(mint().await, 409, "guests_full").await;
     }
     // The patient and the clinician still get in.
-    let patient = app
-        .post("/api/token", &json!({"invite": visit.patient_invite}), None)
-        .await;
+    let patient = app.token_for_invite(&visit.patient_invite).await;
     assert_eq!(patient.status(), 200);
-    let clinician = app
-        .post(
-            "/api/token",
-            &json!({"visit_id": visit.visit_id}),
-            Some(&session),
-        )
-        .await;
+    let clinician = app.token_for_visit(&session, &visit.visit_id).await;
     assert_eq!(clinician.status(), 200);
 }

@@ -150,23 +150,11 @@ async fn the_invite_matrix() {
     let at = flipped.len() - 3;
     flipped[at] = if flipped[at] == b'a' { b'b' } else { b'a' };
     let flipped = String::from_utf8(flipped).unwrap();
-    assert_error(
-        app.post("/api/token", &json!({"invite": flipped}), None)
-            .await,
-        401,
-        "invite_invalid",
-    )
-    .await;
+    assert_error(app.token_for_invite(&flipped).await, 401, "invite_invalid").await;
 
     // Expired.
     let expired = forged_invite(&visit.visit_id, now - 7_200, now - 60);
-    assert_error(
-        app.post("/api/token", &json!({"invite": expired}), None)
-            .await,
-        401,
-        "invite_expired",
-    )
-    .await;
+    assert_error(app.token_for_invite(&expired).await, 401, "invite_expired").await;
 
     // Not yet valid (a visit tomorrow).
     let tomorrow = app
@@ -179,13 +167,7 @@ async fn the_invite_matrix() {
         .json::<api_types::CreateVisitResponse>()
         .await
         .unwrap();
-    let response = app
-        .post(
-            "/api/token",
-            &json!({"invite": tomorrow.patient_invite}),
-            None,
-        )
-        .await;
+    let response = app.token_for_invite(&tomorrow.patient_invite).await;
     assert_error(response, 401, "invite_not_yet_valid").await;
 
     // Another visit's invite asking for this room.
@@ -203,8 +185,7 @@ async fn the_invite_matrix() {
         .await
         .token;
     assert_error(
-        app.post("/api/token", &json!({"invite": room_token}), None)
-            .await,
+        app.token_for_invite(&room_token).await,
         401,
         "invite_invalid",
     )
@@ -223,13 +204,7 @@ async fn a_clinician_enters_only_their_own_visits() {
     let one = app.sign_in(CLINICIAN_ONE).await;
     let two = app.sign_in(CLINICIAN_TWO).await;
     let visit = app.create_visit(&one.token).await;
-    let response = app
-        .post(
-            "/api/token",
-            &json!({"visit_id": visit.visit_id}),
-            Some(&two.token),
-        )
-        .await;
+    let response = app.token_for_visit(&two.token, &visit.visit_id).await;
     assert_error(response, 403, "not_your_visit").await;
     let response = app
         .post("/api/token", &json!({"visit_id": visit.visit_id}), None)
