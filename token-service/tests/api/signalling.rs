@@ -100,7 +100,7 @@ pub(crate) async fn visit(app: &TestApp) -> Visit {
 }
 
 pub(crate) async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
-    app.token_for_invite(&invite).await.json().await.unwrap()
+    app.token_for_invite(invite).await.json().await.unwrap()
 }
 
 #[tokio::test]
