@@ -2,11 +2,17 @@
 //! validated once at start-up, so a bad value stops the service with a message
 //! naming the variable instead of failing on the first request.
 
+mod parse;
+mod video;
+
+pub use video::{IceSettings, TurnSettings, TwilioCredentials, VideoSettings};
+
 use api_types::{VideoMode, DEFAULT_INVITE_EARLY_MINUTES, DEFAULT_INVITE_GRACE_MINUTES};
-use base64::Engine;
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use parse::{base_url, list, one_of, parse_key, parse_origin, seconds};
+use secrecy::{ExposeSecret, SecretSlice};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use video::{ice_settings, video_settings, TWILIO_VARIABLES};
 
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 8080;
@@ -49,20 +55,6 @@ pub struct TlsFiles {
     pub private_key: PathBuf,
 }
 
-#[derive(Debug, Default)]
-pub struct IceSettings {
-    pub stun_urls: Vec<String>,
-    pub turn: Option<TurnSettings>,
-}
-
-/// A TURN server using coturn's REST API: time-limited credentials from a shared secret.
-#[derive(Debug)]
-pub struct TurnSettings {
-    pub urls: Vec<String>,
-    pub secret: SecretString,
-}
-
-/// How long sessions and invites last, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lifetimes {
     /// A session ends this long after sign-in, however often refreshed.
@@ -88,52 +80,6 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug)]
-pub enum VideoSettings {
-    /// No Twilio credentials: the service runs its own rooms.
-    Local,
-    Twilio(TwilioCredentials),
-}
-
-impl VideoSettings {
-    pub fn mode(&self) -> VideoMode {
-        match self {
-            VideoSettings::Local => VideoMode::Local,
-            VideoSettings::Twilio(_) => VideoMode::Twilio,
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct TwilioCredentials {
-    pub account_sid: String,
-    pub api_key: String,
-    pub api_secret: SecretString,
-    /// Base of the Video REST API (`TWILIO_VIDEO_API_URL`; tests point it
-    /// at a stand-in server).
-    pub video_api: String,
-    /// Base of the core REST API, for SMS (`TWILIO_API_URL`).
-    pub api: String,
-    /// Sender of "running late" texts (`TWILIO_SMS_FROM`): a number or a
-    /// Messaging Service SID; no SMS without it.
-    pub sms_from: Option<String>,
-}
-
-/// A setting that cannot be used, named so ops can fix it.
-impl TwilioCredentials {
-    /// Credentials for Twilio's own API addresses, without SMS.
-    pub fn new(account_sid: String, api_key: String, api_secret: &str) -> Self {
-        Self {
-            account_sid,
-            api_key,
-            api_secret: SecretString::from(api_secret.to_owned()),
-            video_api: DEFAULT_VIDEO_API.to_owned(),
-            api: DEFAULT_API.to_owned(),
-            sms_from: None,
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("invalid setting {variable}: {problem}")]
 pub struct SettingsError {
@@ -149,8 +95,6 @@ impl SettingsError {
         }
     }
 }
-
-const TWILIO_VARIABLES: [&str; 3] = ["TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET"];
 
 impl Settings {
     /// Reads the process environment, after loading `.env` if there is one.
@@ -350,210 +294,6 @@ impl Settings {
 
 const MISSING_KEY: &str = "must be set in Twilio mode, the same on every copy of the service \
      (make one with `token-service generate-key`)";
-
-fn ice_settings(var: &impl Fn(&str) -> Option<String>) -> Result<IceSettings, SettingsError> {
-    let urls = |variable: &str, schemes: &[&str]| {
-        list(var(variable))
-            .into_iter()
-            .map(|url| {
-                if schemes.iter().any(|scheme| url.starts_with(scheme)) {
-                    Ok(url)
-                } else {
-                    Err(SettingsError::new(
-                        variable,
-                        format!("{url:?} does not start with {}", schemes.join(" or ")),
-                    ))
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let stun_urls = urls("STUN_URLS", &["stun:", "stuns:"])?;
-    let turn_urls = urls("TURN_URLS", &["turn:", "turns:"])?;
-    let turn = match (turn_urls.is_empty(), var("TURN_SECRET")) {
-        (true, None) => None,
-        (false, Some(secret)) => Some(TurnSettings {
-            urls: turn_urls,
-            secret: SecretString::from(secret),
-        }),
-        (true, Some(_)) => {
-            return Err(SettingsError::new(
-                "TURN_URLS",
-                "must be set with TURN_SECRET",
-            ))
-        }
-        (false, None) => {
-            return Err(SettingsError::new(
-                "TURN_SECRET",
-                "must be set with TURN_URLS",
-            ))
-        }
-    };
-    Ok(IceSettings { stun_urls, turn })
-}
-
-/// One of two named values; the first is the default.
-fn one_of<T: Copy>(
-    var: &impl Fn(&str) -> Option<String>,
-    variable: &str,
-    [(first, default), (second, other)]: [(&str, T); 2],
-) -> Result<T, SettingsError> {
-    match var(variable).as_deref().map(str::trim) {
-        None => Ok(default),
-        Some(value) if value == first => Ok(default),
-        Some(value) if value == second => Ok(other),
-        Some(value) => Err(SettingsError::new(
-            variable,
-            format!("{value:?} is neither {first:?} nor {second:?}"),
-        )),
-    }
-}
-
-fn list(value: Option<String>) -> Vec<String> {
-    value
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// An origin is exactly `scheme://host[:port]`, compared byte for byte with
-/// the browser's `Origin` header, so anything else would never match.
-fn parse_origin(origin: &str) -> Result<String, SettingsError> {
-    let invalid = || {
-        SettingsError::new(
-            "ALLOWED_ORIGINS",
-            format!("{origin:?} is not an origin like https://visit.clinic.example (no path, no trailing slash)"),
-        )
-    };
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .ok_or_else(invalid)?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    if host_ok {
-        Ok(origin.to_owned())
-    } else {
-        Err(invalid())
-    }
-}
-
-/// Keys are base64 (standard or URL-safe, padding optional) of at least
-/// [`MIN_KEY_BYTES`] random bytes.
-fn parse_key(variable: &str, value: &str) -> Result<SecretSlice<u8>, SettingsError> {
-    let value = value.trim().trim_end_matches('=');
-    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(value)
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(value))
-        .map_err(|_| {
-            SettingsError::new(
-                variable,
-                "is not base64 (make one with `token-service generate-key`)",
-            )
-        })?;
-    if bytes.len() < MIN_KEY_BYTES {
-        return Err(SettingsError::new(
-            variable,
-            format!(
-                "holds {} bytes; at least {MIN_KEY_BYTES} random bytes are required",
-                bytes.len()
-            ),
-        ));
-    }
-    Ok(SecretSlice::from(bytes))
-}
-
-fn seconds(
-    var: &impl Fn(&str) -> Option<String>,
-    variable: &str,
-    default: u64,
-) -> Result<u64, SettingsError> {
-    let Some(raw) = var(variable) else {
-        return Ok(default);
-    };
-    match raw.trim().parse::<u64>() {
-        Ok(0) | Err(_) => Err(SettingsError::new(
-            variable,
-            format!("{raw:?} is not a positive number of seconds"),
-        )),
-        Ok(value) if value > MAX_TTL_SECONDS => Err(SettingsError::new(
-            variable,
-            format!("{value} is over the maximum of {MAX_TTL_SECONDS} seconds"),
-        )),
-        Ok(value) => Ok(value),
-    }
-}
-
-/// All three Twilio variables, or none. Some but not all is a mistake that must
-/// not silently fall back to local rooms.
-fn video_settings([sid, key, secret]: [Option<String>; 3]) -> Result<VideoSettings, SettingsError> {
-    let missing: Vec<&str> = TWILIO_VARIABLES
-        .iter()
-        .zip([&sid, &key, &secret])
-        .filter(|(_, value)| value.is_none())
-        .map(|(name, _)| *name)
-        .collect();
-    match (sid, key, secret) {
-        (None, None, None) => Ok(VideoSettings::Local),
-        (Some(account_sid), Some(api_key), Some(api_secret)) => {
-            let account_sid = account_sid.trim().to_owned();
-            let api_key = api_key.trim().to_owned();
-            if !is_twilio_sid(&account_sid, "AC") {
-                return Err(SettingsError::new(
-                    "TWILIO_ACCOUNT_SID",
-                    "must be \"AC\" followed by 32 hex digits (Twilio Console, Account Info)",
-                ));
-            }
-            if !is_twilio_sid(&api_key, "SK") {
-                return Err(SettingsError::new(
-                    "TWILIO_API_KEY",
-                    "must be \"SK\" followed by 32 hex digits (an API key SID, not the account SID)",
-                ));
-            }
-            Ok(VideoSettings::Twilio(TwilioCredentials::new(
-                account_sid,
-                api_key,
-                api_secret.trim(),
-            )))
-        }
-        _ => Err(SettingsError::new(
-            missing.join(", "),
-            "missing; Twilio needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET \
-             together (set none of them for built-in video)",
-        )),
-    }
-}
-
-const DEFAULT_VIDEO_API: &str = "https://video.twilio.com";
-const DEFAULT_API: &str = "https://api.twilio.com";
-
-/// An http(s) URL with nothing after the host but an optional path.
-fn base_url(value: Option<String>, variable: &str) -> Result<Option<String>, SettingsError> {
-    let Some(value) = value else { return Ok(None) };
-    let value = value.trim().trim_end_matches('/').to_owned();
-    let has_host = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains(['?', '#', ' ']));
-    if has_host {
-        Ok(Some(value))
-    } else {
-        Err(SettingsError::new(
-            variable,
-            format!("{value:?} is not an http(s) base URL"),
-        ))
-    }
-}
-
-fn is_twilio_sid(value: &str, prefix: &str) -> bool {
-    value.len() == 34
-        && value.starts_with(prefix)
-        && value[2..].bytes().all(|b| b.is_ascii_hexdigit())
-}
 
 #[cfg(test)]
 mod tests {
