@@ -1,8 +1,13 @@
 use crate::config::{self, ConfigProblem};
 use crate::context::{Session, SessionAction, SessionContext};
 use crate::pages::{
-    config_error::ConfigError, home::Home, not_found::NotFound, provider_sign_in::ProviderSignIn,
-    provider_visit::ProviderVisit, provider_visits::ProviderVisits, visit_entry::VisitEntry,
+    config_error::{config_error, Props as ConfigErrorProps},
+    home::home,
+    not_found::not_found,
+    provider_sign_in::ProviderSignIn,
+    provider_visit::ProviderVisit,
+    provider_visits::ProviderVisits,
+    visit_entry::VisitEntry,
 };
 use crate::route::Route;
 use crate::services::timers::before_expiry;
@@ -47,7 +52,9 @@ pub fn App() -> Html {
         Startup::Loading => html! {
             <main class="page" aria-busy="true"><p class="boot">{ "Loading your visit…" }</p></main>
         },
-        Startup::Failed(problem) => html! { <ConfigError problem={problem.clone()} /> },
+        Startup::Failed(problem) => config_error(ConfigErrorProps {
+            problem: problem.clone(),
+        }),
         Startup::Ready(session) => html! { <Ready session={session.clone()} /> },
     }
 }
@@ -106,7 +113,7 @@ fn use_session_upkeep(session: &SessionContext) {
 
 fn switch(route: Route) -> Html {
     match route {
-        Route::Home => html! { <Home /> },
+        Route::Home => home(),
         Route::PatientVisit { invite } => {
             let device = crate::services::storage::device_secret();
             html! { <VisitEntry request={TokenRequest { invite: Some(invite), device, ..TokenRequest::default() }} /> }
@@ -117,6 +124,6 @@ fn switch(route: Route) -> Html {
         Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
         Route::ProviderSignIn => html! { <ProviderSignIn /> },
         Route::ProviderVisits => html! { <ProviderVisits /> },
-        Route::NotFound => html! { <NotFound /> },
+        Route::NotFound => not_found(),
     }
 }

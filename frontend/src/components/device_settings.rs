@@ -1,7 +1,9 @@
 //! The room's "Camera, microphone and speakers" panel: change devices
 //! mid-call, see the microphone work, play a test sound.
 
-use crate::components::setup::{DevicePicker, MicLevel, TestSound};
+use crate::components::setup::{
+    device_picker, test_sound, DevicePickerProps, MicLevel, TestSoundProps,
+};
 use crate::media::{DeviceChoice, Devices, MediaError};
 use web_sys::MediaStream;
 use yew::prelude::*;
@@ -22,12 +24,12 @@ pub fn device_settings(props: DeviceSettingsProps) -> Html {
     html! {
         <details class="setup">
             <summary>{ "Camera, microphone and speakers" }</summary>
-            <DevicePicker devices={props.devices.clone()} choice={props.choice.clone()} speaker={props.speaker.clone()} onchange={props.onchange.clone()} />
+            { device_picker(DevicePickerProps { devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.onchange.clone() }) }
             if let Some(err) = props.error {
                 <p role="alert" class="error">{ err.message() }</p>
             }
             <MicLevel stream={props.stream.clone()} />
-            <TestSound speaker={props.speaker.clone()} />
+            { test_sound(TestSoundProps { speaker: props.speaker.clone() }) }
         </details>
     }
 }

@@ -1,7 +1,7 @@
 //! The call: everyone else's video with a caption that always shows their
 //! role, the intake answers for the clinician, and the room's controls.
 
-use crate::components::intake::IntakePanel;
+use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
 use crate::hooks::use_video_room::Remotes;
 use crate::messages::{caption, participant_label};
@@ -45,7 +45,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                 if let Some(text) = props.notice { <p class="notice" role="alert">{ text.clone() }</p> }
             }
             if let Some(answers) = props.intake {
-                <IntakePanel answers={answers.clone()} />
+                { intake_panel(PanelProps { answers: answers.clone() }) }
             }
             { props.media_note.clone() }
             { props.self_view.clone() }

@@ -105,14 +105,12 @@ pub fn IntakeForm(props: &FormProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct PanelProps {
     pub answers: Vec<IntakeAnswer>,
 }
 
 /// The clinician's view of the patient's answers.
-#[component]
-pub fn IntakePanel(props: &PanelProps) -> Html {
+pub fn intake_panel(props: PanelProps) -> Html {
     html! {
         <aside class="intake-panel card" aria-labelledby="intake-heading">
             <h2 id="intake-heading">{ "Patient's answers" }</h2>

@@ -2,7 +2,9 @@
 //! how to join, and what to expect.
 
 use crate::components::input_value;
-use crate::components::setup::{DevicePicker, MicLevel, TestSound};
+use crate::components::setup::{
+    device_picker, test_sound, DevicePickerProps, MicLevel, TestSoundProps,
+};
 use crate::hooks::{JoinChoice, JoinWith};
 use crate::media::{DeviceChoice, Devices};
 use crate::messages::participant_label;
@@ -66,8 +68,8 @@ pub fn pre_join(props: PreJoinProps) -> Html {
                     <MicLevel stream={props.stream.clone()} />
                 </div>
                 <div class="stack">
-                    <DevicePicker devices={props.devices.clone()} choice={props.choice.clone()} speaker={props.speaker.clone()} onchange={props.on_device.clone()} />
-                    <TestSound speaker={props.speaker.clone()} />
+                    { device_picker(DevicePickerProps { devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.on_device.clone() }) }
+                    { test_sound(TestSoundProps { speaker: props.speaker.clone() }) }
                 </div>
             </div>
             if let Some(problem) = props.problem {

@@ -36,14 +36,14 @@ pub fn MicLevel(props: &MicLevelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TestSoundProps {
     pub speaker: Option<String>,
 }
 
 /// Plays a short tone on the chosen speaker.
-#[component]
-pub fn TestSound(props: &TestSoundProps) -> Html {
+/// A plain function, not a component: it keeps no state, and every
+/// component costs first-paint bytes.
+pub fn test_sound(props: TestSoundProps) -> Html {
     let speaker = props.speaker.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
         media::play_tone(speaker.as_deref());
@@ -51,7 +51,6 @@ pub fn TestSound(props: &TestSoundProps) -> Html {
     html! { <button type="button" class="secondary test-sound" {onclick}>{ "Play a test sound" }</button> }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct DevicePickerProps {
     pub devices: Devices,
     pub choice: DeviceChoice,
@@ -62,8 +61,7 @@ pub struct DevicePickerProps {
 
 /// Camera, microphone and speaker selection; a list shows only when the
 /// browser offers a choice of that kind.
-#[component]
-pub fn DevicePicker(props: &DevicePickerProps) -> Html {
+pub fn device_picker(props: DevicePickerProps) -> Html {
     let lists = [
         (
             "camera",

@@ -31,7 +31,6 @@ fn link_to(route: &Route) -> String {
     format!("{base}#{}", route.to_path())
 }
 
-#[derive(Properties, PartialEq)]
 pub struct VisitCardProps {
     pub patient: Option<String>,
     pub visit: CreateVisitResponse,
@@ -41,8 +40,7 @@ pub struct VisitCardProps {
     pub onchange: Callback<(String, ListChange)>,
 }
 
-#[component]
-pub fn VisitCard(props: &VisitCardProps) -> Html {
+pub fn visit_card(props: VisitCardProps) -> Html {
     let title = props
         .patient
         .clone()
@@ -65,7 +63,7 @@ pub fn VisitCard(props: &VisitCardProps) -> Html {
         .onchange
         .reform(move |_: MouseEvent| (id.clone(), ListChange::Forget));
     html! {
-        <section class="card visit">
+        <section class="card visit" key={props.visit.visit_id.clone()}>
             <h2>{ title }</h2>
             <p class="status" role="status">{ props.status.clone() }</p>
             <div class="row">

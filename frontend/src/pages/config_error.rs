@@ -1,14 +1,12 @@
 use crate::config::ConfigProblem;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct Props {
     pub problem: ConfigProblem,
 }
 
 /// Shown instead of a blank screen when `config.json` is missing or broken.
-#[component]
-pub fn ConfigError(props: &Props) -> Html {
+pub fn config_error(props: Props) -> Html {
     html! {
         <main class="page">
             <section class="card" role="alert">

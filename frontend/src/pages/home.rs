@@ -2,8 +2,7 @@ use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-#[component]
-pub fn Home() -> Html {
+pub fn home() -> Html {
     html! {
         <main class="page">
             <section class="card">

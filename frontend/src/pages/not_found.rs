@@ -2,8 +2,7 @@ use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-#[component]
-pub fn NotFound() -> Html {
+pub fn not_found() -> Html {
     html! {
         <main class="page">
             <section class="card">

@@ -3,7 +3,7 @@
 
 use crate::alerts;
 use crate::components::create_visit_form::CreateVisitForm;
-use crate::components::visit_card::{ListChange, VisitCard};
+use crate::components::visit_card::{visit_card, ListChange, VisitCardProps};
 use crate::context::{use_session, SessionAction};
 use crate::hooks::use_live_status;
 use crate::messages;
@@ -112,10 +112,13 @@ pub fn ProviderVisits() -> Html {
                 } else {
                     messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&id))), now_seconds())
                 };
-                html! {
-                    <VisitCard key={id} patient={saved.patient.clone()} visit={saved.visit.clone()}
-                        {status} ended={saved.ended} onchange={update.clone()} />
-                }
+                visit_card(VisitCardProps {
+                    patient: saved.patient.clone(),
+                    visit: saved.visit.clone(),
+                    status,
+                    ended: saved.ended,
+                    onchange: update.clone(),
+                })
             }) }
         </main>
     }
