@@ -2,7 +2,7 @@
 //! table shared by `main` and the tests, so the tests exercise what ships.
 
 use crate::error::{self, catch_panics, json_config};
-use crate::page_policy::NOTHING_POLICY;
+use crate::page_policy::{Site, NOTHING_POLICY};
 use crate::rate_limit::{self, Bucket};
 use crate::routes::{
     healthz, rooms_ws, session, session_refresh, token, visits, visits_end, visits_running_late,
@@ -17,7 +17,6 @@ use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{dev::Server, web, App, HttpServer};
 use api_types::VideoMode;
 use std::net::TcpListener;
-use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -49,6 +48,8 @@ impl Application {
             .transpose()?;
         let (state, demo) = AppState::build(settings)?;
         let state = web::Data::new(state);
+        let twilio = state.video_mode() == VideoMode::Twilio;
+        let site = static_dir.map(|dir| Site::new(dir, twilio));
         tracing::info!(
             host = %host,
             port,
@@ -69,7 +70,7 @@ impl Application {
                         .add((header::CONTENT_SECURITY_POLICY, NOTHING_POLICY))
                         .add((header::X_FRAME_OPTIONS, "DENY")),
                 )
-                .configure(|cfg| configure(cfg, state.clone(), static_dir.clone()))
+                .configure(|cfg| configure(cfg, state.clone(), site.clone()))
         })
         .shutdown_timeout(10);
         let server = match tls {
@@ -110,12 +111,7 @@ fn cors(origins: &[String]) -> Cors {
         .max_age(600)
 }
 
-pub fn configure(
-    cfg: &mut web::ServiceConfig,
-    state: web::Data<AppState>,
-    static_dir: Option<PathBuf>,
-) {
-    let twilio = state.video_mode() == VideoMode::Twilio;
+pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>, site: Option<Site>) {
     cfg.app_data(state)
         .app_data(json_config())
         .service(resource("/healthz").route(web::get().to(healthz::health)));
@@ -137,9 +133,8 @@ pub fn configure(
             .service(resource("/rooms/ws").route(web::get().to(rooms_ws::connect)))
             .default_service(web::to(error::not_found)),
     );
-    match static_dir {
-        Some(dir) => {
-            let policy = crate::page_policy::for_dir(&dir, twilio);
+    match site {
+        Some(Site { dir, policy }) => {
             cfg.service(
                 web::scope("")
                     .wrap(DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, policy)))
