@@ -81,6 +81,30 @@ impl Backend {
         }
     }
 
+    /// A patient's identity, from the invite's (`patient.<invite>`) and the
+    /// device's tag. Built-in rooms keep one identity per invite, so another
+    /// tab takes the place over and the room keeps other devices out. Twilio
+    /// replaces any same identity itself (53205), so each device gets its
+    /// own and [`Backend::refusal`] checks who is in the room.
+    pub fn patient_identity(&self, patient: String, device_tag: &str) -> String {
+        match self {
+            Backend::BuiltIn { .. } => patient,
+            Backend::Twilio { .. } => format!("{patient}.{device_tag}"),
+        }
+    }
+
+    /// When a clinician's room token ends, given their session's idle and
+    /// absolute ends. Built-in: the idle end; the call renews the token over
+    /// its socket while the clinician's app keeps the session alive. Twilio:
+    /// the SDK re-presents its first token on every reconnect (20104 once
+    /// expired) and takes no new one, so it must last the visit.
+    pub fn clinician_token_end(&self, idle_end: u64, absolute_end: u64) -> u64 {
+        match self {
+            Backend::BuiltIn { .. } => idle_end,
+            Backend::Twilio { .. } => absolute_end,
+        }
+    }
+
     /// Who is in each named room, in order.
     pub async fn presence(&self, rooms: &[String]) -> Result<Vec<Members>, RestError> {
         match self {

@@ -116,14 +116,7 @@ fn admit_invite(
                 .map_or_else(random_id, str::to_owned);
             let tag = device_tag(&claims.registered.jti, &secret);
             let patient = identity(Role::Patient, &claims.registered.jti);
-            match state.video_mode() {
-                // One identity per invite: another tab takes the place over,
-                // and the room keeps other devices out.
-                VideoMode::Local => (patient, Some(tag)),
-                // Twilio replaces any same identity (53205), so each device
-                // gets its own, and the service checks who is in the room.
-                VideoMode::Twilio => (format!("{patient}.{tag}"), Some(tag)),
-            }
+            (state.backend.patient_identity(patient, &tag), Some(tag))
         }
         Role::Guest => (identity(Role::Guest, &random_id()), None),
         Role::Provider => return Err(VideoTokenError::InviteInvalid),
@@ -154,15 +147,9 @@ fn admit_clinician(
         role: Role::Provider,
         identity: identity(Role::Provider, session.clinician_id()),
         device: None,
-        not_after: match state.video_mode() {
-            // Ends with the session's idle window; the call renews it over
-            // the socket while the clinician's app keeps the session alive.
-            VideoMode::Local => session.0.registered.exp,
-            // The SDK cannot take a new token mid-call and re-presents the
-            // old one on every reconnect (20104 once expired), so a Twilio
-            // token must last the visit: up to the session's absolute end.
-            VideoMode::Twilio => session.0.extra.max_exp,
-        },
+        not_after: state
+            .backend
+            .clinician_token_end(session.0.registered.exp, session.0.extra.max_exp),
     })
 }
 
