@@ -247,14 +247,20 @@ impl TwilioRest {
             .any(|(role, _)| *role == Role::Patient))
     }
 
-    /// Who is in the named room now, by identity. Asked of Twilio, not the
-    /// cache: the answer decides who may enter.
+    /// Who is in the named room now, by identity. The participants are asked
+    /// of Twilio, not the cache: the answer decides who may enter.
     pub async fn identities_in(&self, room_name: &str) -> Result<Vec<String>, RestError> {
-        let rooms = self.in_progress(false).await?;
-        let Some(sid) = rooms.get(room_name) else {
-            return Ok(Vec::new());
+        // A room's SID does not change while it is in progress, so the
+        // cached list serves; only a room it does not know yet is asked for.
+        let known = self.in_progress(true).await?.get(room_name).cloned();
+        let sid = match known {
+            Some(sid) => sid,
+            None => match self.in_progress(false).await?.get(room_name) {
+                Some(sid) => sid.clone(),
+                None => return Ok(Vec::new()),
+            },
         };
-        let participants = self.participants(sid).await?;
+        let participants = self.participants(&sid).await?;
         Ok(participants.into_iter().map(|p| p.identity).collect())
     }
 
