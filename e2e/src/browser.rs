@@ -1,6 +1,7 @@
 //! One headless Chromium per person in a test, driven over WebDriver. A failed
 //! test leaves a screenshot and the console log under `target/e2e-artifacts/`.
 
+use fantoccini::error::CmdError;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -250,28 +251,28 @@ impl Browser {
     /// now on, before the page's own scripts (DevTools'
     /// `Page.addScriptToEvaluateOnNewDocument`, through chromedriver).
     pub async fn on_every_page(&self, script: &str) -> TestResult {
-        self.client
-            .issue_cmd(DevTools {
-                command: "Page.addScriptToEvaluateOnNewDocument",
-                params: json!({ "source": script }),
-            })
-            .await
-            .map(drop)
-            .map_err(|err| format!("cannot add a start-up script: {err}"))
+        self.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": script }),
+        )
+        .await
+        .map_err(|err| format!("cannot add a start-up script: {err}"))
     }
 
     /// Runs a test tool's own script (axe-core) in the page as DevTools
     /// does, outside the page's Content-Security-Policy, which rightly
     /// refuses `eval`.
     pub async fn run_tool_script(&self, source: &str) -> TestResult {
+        self.devtools("Runtime.evaluate", json!({ "expression": source }))
+            .await
+            .map_err(|err| format!("cannot run a tool script: {err}"))
+    }
+
+    async fn devtools(&self, command: &'static str, params: Value) -> Result<(), CmdError> {
         self.client
-            .issue_cmd(DevTools {
-                command: "Runtime.evaluate",
-                params: json!({ "expression": source }),
-            })
+            .issue_cmd(DevTools { command, params })
             .await
             .map(drop)
-            .map_err(|err| format!("cannot run a tool script: {err}"))
     }
 
     /// Kills this browser without letting the page say goodbye, as a crash would.
