@@ -29,25 +29,23 @@ pub fn sign_in(err: &HttpError) -> &'static str {
 }
 
 pub fn create_visit(err: &HttpError) -> String {
-    let words = match (err, err.code()) {
-        (HttpError::Network, _) => UNREACHABLE,
-        (
-            _,
-            Some(
-                ErrorCode::Unauthenticated | ErrorCode::InvalidSession | ErrorCode::SessionExpired,
-            ),
-        ) => SESSION_ENDED,
+    if err.session_ended() {
+        return SESSION_ENDED.to_owned();
+    }
+    match (err, err.code()) {
+        (HttpError::Network, _) => UNREACHABLE.to_owned(),
         (_, Some(ErrorCode::InvalidLength)) => {
-            return format!("A visit lasts from 1 to {MAX_VISIT_MINUTES} minutes.")
+            format!("A visit lasts from 1 to {MAX_VISIT_MINUTES} minutes.")
         }
-        (_, Some(ErrorCode::VisitOver)) => "That start time is already over. Choose a later one.",
+        (_, Some(ErrorCode::VisitOver)) => {
+            "That start time is already over. Choose a later one.".to_owned()
+        }
         (_, Some(ErrorCode::VisitTooFarAhead)) => {
-            return format!("Visits can be booked at most {MAX_DAYS_AHEAD} days ahead.")
+            format!("Visits can be booked at most {MAX_DAYS_AHEAD} days ahead.")
         }
-        (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN,
-        _ => TRY_AGAIN,
-    };
-    words.to_owned()
+        (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN.to_owned(),
+        _ => TRY_AGAIN.to_owned(),
+    }
 }
 
 /// A visit's live state for the clinician's list: `None` before the first
@@ -123,27 +121,26 @@ impl InviteProblem {
     }
 
     pub fn advice(self) -> String {
-        let words = match self {
+        match self {
             InviteProblem::Ended => {
-                "Your clinician ended this visit. If you still need them, please contact your clinic."
+                "Your clinician ended this visit. If you still need them, please contact your clinic.".to_owned()
             }
             InviteProblem::Expired => {
-                "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link."
+                "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link.".to_owned()
             }
             InviteProblem::NotYetValid => {
-                return format!("Your visit link opens {DEFAULT_INVITE_EARLY_MINUTES} minutes before your appointment. Please come back closer to the time.");
+                format!("Your visit link opens {DEFAULT_INVITE_EARLY_MINUTES} minutes before your appointment. Please come back closer to the time.")
             }
             InviteProblem::Invalid => {
-                "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one."
+                "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one.".to_owned()
             }
-            InviteProblem::OpenElsewhere => OPEN_ELSEWHERE,
+            InviteProblem::OpenElsewhere => OPEN_ELSEWHERE.to_owned(),
             InviteProblem::GuestsFull => {
-                "The visit already has as many interpreters and relatives as it allows. If you should be in it, please call the clinic."
+                "The visit already has as many interpreters and relatives as it allows. If you should be in it, please call the clinic.".to_owned()
             }
-            InviteProblem::Unreachable => UNREACHABLE,
-            InviteProblem::Busy => TRY_AGAIN,
-        };
-        words.to_owned()
+            InviteProblem::Unreachable => UNREACHABLE.to_owned(),
+            InviteProblem::Busy => TRY_AGAIN.to_owned(),
+        }
     }
 }
 

@@ -237,6 +237,15 @@ impl EndReason {
 mod tests {
     use super::*;
 
+    const ALL_REASONS: [EndReason; 7] = [
+        EndReason::Left,
+        EndReason::ClinicianEnded,
+        EndReason::JoinedElsewhere,
+        EndReason::OpenElsewhere,
+        EndReason::TokenExpired,
+        EndReason::RoomEnded,
+        EndReason::ConnectionLost,
+    ];
     const CLINICIAN: &str = "provider.c-1";
     const GUEST: &str = "guest.g1";
     const PATIENT: &str = "patient.p1";
@@ -425,14 +434,8 @@ mod tests {
 
     #[test]
     fn disconnects_end_the_visit_with_their_reason() {
-        for reason in [
-            EndReason::ClinicianEnded,
-            EndReason::JoinedElsewhere,
-            EndReason::OpenElsewhere,
-            EndReason::TokenExpired,
-            EndReason::RoomEnded,
-            EndReason::ConnectionLost,
-        ] {
+        // Leaving is the person's own input, not a disconnect.
+        for reason in ALL_REASONS.into_iter().filter(|r| *r != EndReason::Left) {
             let mut s = connected(Role::Patient);
             s.apply(Input::RemoteJoined(CLINICIAN.into()));
             s.apply(Input::LocalDisconnected(reason));
@@ -498,16 +501,7 @@ mod tests {
 
     #[test]
     fn an_ended_visit_offers_a_way_back_only_where_one_exists() {
-        let all = [
-            EndReason::Left,
-            EndReason::ClinicianEnded,
-            EndReason::JoinedElsewhere,
-            EndReason::OpenElsewhere,
-            EndReason::TokenExpired,
-            EndReason::RoomEnded,
-            EndReason::ConnectionLost,
-        ];
-        for reason in all {
+        for reason in ALL_REASONS {
             let clinician = reason.after_end(Role::Provider, true);
             assert!(clinician.rejoin && clinician.back_to_visits, "{reason:?}");
             assert!(!reason.after_end(Role::Provider, false).rejoin);
