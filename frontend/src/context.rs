@@ -34,6 +34,16 @@ impl Reducible for Session {
     }
 }
 
+impl Session {
+    /// Where this page's rooms are signalled.
+    pub fn signalling(&self) -> crate::video::Signalling {
+        crate::video::Signalling {
+            built_in: self.api.signalling_url(),
+            twilio_emulator: self.config.test_twilio_signalling_url.clone(),
+        }
+    }
+}
+
 pub type SessionContext = UseReducerHandle<Session>;
 
 /// The session context; every page sits inside its provider.

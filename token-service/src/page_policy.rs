@@ -28,9 +28,14 @@ pub fn page_policy(index_html: &str, config_json: Option<&str>, twilio: bool) ->
         .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script))))
         .collect();
     let mut connect = String::from("'self'");
-    if let Some(api) = config_json.and_then(api_origin) {
+    if let Some(api) = config_json.and_then(|c| origin_of(c, "api_base_url", &["http", "https"])) {
         let socket = api.replacen("http", "ws", 1);
         connect.push_str(&format!(" {api} {socket}"));
+    }
+    if let Some(emulator) =
+        config_json.and_then(|c| origin_of(c, "test_twilio_signalling_url", &["ws", "wss"]))
+    {
+        connect.push_str(&format!(" {emulator}"));
     }
     if twilio {
         connect.push(' ');
@@ -77,12 +82,16 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The origin of `api_base_url` when it is absolute (`https://api.clinic`);
-/// a relative one is this origin, already `'self'`.
-fn api_origin(config_json: &str) -> Option<String> {
+/// The origin of the URL in `config.json`'s `field` when it is absolute
+/// with one of `schemes` (`https://api.clinic`); a relative one is this
+/// origin, already `'self'`. The tests' Twilio emulator
+/// (`test_twilio_signalling_url`) is allowed the same way.
+fn origin_of(config_json: &str, field: &str, schemes: &[&str]) -> Option<String> {
     let config: serde_json::Value = serde_json::from_str(config_json).ok()?;
-    let url = url::Url::parse(config.get("api_base_url")?.as_str()?).ok()?;
-    matches!(url.scheme(), "http" | "https").then(|| url.origin().ascii_serialization())
+    let url = url::Url::parse(config.get(field)?.as_str()?).ok()?;
+    schemes
+        .contains(&url.scheme())
+        .then(|| url.origin().ascii_serialization())
 }
 
 #[cfg(test)]
@@ -124,5 +133,18 @@ mod tests {
         }
         let javascript = r#"{"api_base_url": "javascript:alert(1)"}"#;
         assert!(page_policy(TRUNK_INDEX, Some(javascript), false).contains("connect-src 'self';"));
+    }
+
+    #[test]
+    fn a_test_twilio_emulator_named_in_the_config_may_be_connected_to() {
+        let config = r#"{"api_base_url": "./", "test_twilio_signalling_url": "ws://127.0.0.1:4100/signaling"}"#;
+        let policy = page_policy(TRUNK_INDEX, Some(config), true);
+        assert!(
+            policy.contains("connect-src 'self' ws://127.0.0.1:4100 wss://global"),
+            "{policy}"
+        );
+        let not_a_socket =
+            r#"{"api_base_url": "./", "test_twilio_signalling_url": "https://x.example"}"#;
+        assert!(page_policy(TRUNK_INDEX, Some(not_a_socket), false).contains("connect-src 'self';"));
     }
 }

@@ -29,7 +29,12 @@ pub fn outcome_text(outcome: &RunningLateResponse) -> String {
 
 /// Twilio mode: this browser joins the room as a short-lived data-only
 /// participant to say it; true once the patient's browser confirms.
-async fn deliver_in_room(api: &Api, session: &str, request: &RunningLateRequest) -> bool {
+async fn deliver_in_room(
+    api: &Api,
+    emulator: Option<String>,
+    session: &str,
+    request: &RunningLateRequest,
+) -> bool {
     let ask = TokenRequest {
         visit_id: Some(request.visit_id.clone()),
         notice: true,
@@ -41,7 +46,7 @@ async fn deliver_in_room(api: &Api, session: &str, request: &RunningLateRequest)
     ) else {
         return false;
     };
-    twilio::deliver_notice(&token, text).await
+    twilio::deliver_notice(&token, emulator, text).await
 }
 
 #[derive(Properties, PartialEq)]
@@ -78,6 +83,7 @@ pub fn RunningLate(props: &Props) -> Html {
                 phone: Some(input_value(&phone)).filter(|p| !p.trim().is_empty()),
             };
             let (api, result, busy) = (session.api.clone(), result.clone(), busy.clone());
+            let emulator = session.config.test_twilio_signalling_url.clone();
             busy.set(true);
             result.set(Some("Sending…".to_owned()));
             yew::platform::spawn_local(async move {
@@ -85,7 +91,8 @@ pub fn RunningLate(props: &Props) -> Html {
                     Ok(mut outcome) => {
                         if outcome.deliver_from_dashboard {
                             result.set(Some("Delivering to the waiting room…".to_owned()));
-                            outcome.delivered = deliver_in_room(&api, &token, &request).await;
+                            outcome.delivered =
+                                deliver_in_room(&api, emulator, &token, &request).await;
                         }
                         outcome_text(&outcome)
                     }

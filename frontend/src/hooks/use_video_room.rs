@@ -6,7 +6,7 @@
 use crate::hooks::LocalMedia;
 use crate::media::{self, Kind};
 use crate::video::join_error::JoinError;
-use crate::video::{IntakeAnswer, MediaFailure, RoomEvent, VideoRoom};
+use crate::video::{IntakeAnswer, MediaFailure, RoomEvent, Signalling, VideoRoom};
 use crate::visit::machine::{Input, Remote, View, VisitState};
 use api_types::TokenResponse;
 use std::collections::BTreeMap;
@@ -161,13 +161,13 @@ fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: &LocalMedia) {
     local.stop();
 }
 
-/// The room `token` admits to, joined through `signalling_url` (built-in
-/// rooms) with the capture `local`. After a reload, someone who had joined
-/// goes straight back in as `rejoin_as`.
+/// The room `token` admits to, joined through `signalling` with the
+/// capture `local`. After a reload, someone who had joined goes straight
+/// back in as `rejoin_as`.
 #[hook]
 pub fn use_video_room(
     token: &TokenResponse,
-    signalling_url: String,
+    signalling: Signalling,
     local: &LocalMedia,
     rejoin_as: String,
 ) -> VideoRoomHandle {
@@ -247,7 +247,7 @@ pub fn use_video_room(
             machine.dispatch(Input::LocalJoin);
             rejoin::remember(&token.room, true);
             let joined = VideoRoom::connect(
-                signalling_url.clone(),
+                signalling.clone(),
                 &token,
                 choice.name,
                 stream,

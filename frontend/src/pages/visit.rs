@@ -46,12 +46,7 @@ pub fn Visit(props: &Props) -> Html {
         _ => None,
     }
     .unwrap_or_else(|| participant_label(role).to_owned());
-    let room = use_video_room(
-        &props.token,
-        session.api.signalling_url(),
-        &local,
-        rejoin_as,
-    );
+    let room = use_video_room(&props.token, session.signalling(), &local, rejoin_as);
 
     // Can this browser join at all? (For Twilio this loads the SDK.)
     {

@@ -62,6 +62,16 @@ impl MediaFailure {
     }
 }
 
+/// Where rooms are signalled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signalling {
+    /// The built-in rooms' WebSocket on the token service.
+    pub built_in: String,
+    /// Tests only: a Twilio emulator in place of Twilio's own address
+    /// (`config.json`'s `test_twilio_signalling_url`).
+    pub twilio_emulator: Option<String>,
+}
+
 /// A room on whichever backend the token is for.
 pub enum VideoRoom {
     Local(LocalRoom),
@@ -71,7 +81,7 @@ pub enum VideoRoom {
 impl VideoRoom {
     /// Starts joining; everything after arrives through `emit`.
     pub fn connect(
-        signalling_url: String,
+        signalling: Signalling,
         token: &TokenResponse,
         display_name: String,
         local: MediaStream,
@@ -79,15 +89,19 @@ impl VideoRoom {
     ) -> Self {
         match token.backend {
             VideoMode::Local => VideoRoom::Local(LocalRoom::connect(
-                signalling_url,
+                signalling.built_in,
                 token,
                 display_name,
                 local,
                 emit,
             )),
-            VideoMode::Twilio => {
-                VideoRoom::Twilio(TwilioRoom::connect(token, display_name, local, emit))
-            }
+            VideoMode::Twilio => VideoRoom::Twilio(TwilioRoom::connect(
+                token,
+                signalling.twilio_emulator,
+                display_name,
+                local,
+                emit,
+            )),
         }
     }
 

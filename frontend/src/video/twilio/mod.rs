@@ -122,9 +122,11 @@ pub struct TwilioRoom {
 
 impl TwilioRoom {
     /// Starts connecting with `local`'s tracks; the outcome arrives as events
-    /// (`LocalConnected`, or [`RoomEvent::JoinFailed`]).
+    /// (`LocalConnected`, or [`RoomEvent::JoinFailed`]). `emulator` (tests
+    /// only) replaces Twilio's signalling address.
     pub fn connect(
         token: &api_types::TokenResponse,
+        emulator: Option<String>,
         display_name: String,
         local: MediaStream,
         emit: Callback<RoomEvent>,
@@ -151,7 +153,7 @@ impl TwilioRoom {
         };
         let (this, token, name) = (room.clone(), token.token.clone(), token.room.clone());
         yew::platform::spawn_local(async move {
-            match this.join(&token, &name).await {
+            match this.join(&token, &name, emulator).await {
                 Ok(joined) => this.on_connected(joined),
                 Err(err) => {
                     // The SDK copied our tracks to publish them; nothing
@@ -166,7 +168,12 @@ impl TwilioRoom {
         room
     }
 
-    async fn join(&self, token: &str, name: &str) -> Result<Room, JoinError> {
+    async fn join(
+        &self,
+        token: &str,
+        name: &str,
+        emulator: Option<String>,
+    ) -> Result<Room, JoinError> {
         let video = load_sdk().await?;
         if !video.is_supported() {
             return Err(JoinError::Unsupported);
@@ -188,6 +195,9 @@ impl TwilioRoom {
             ("tracks", tracks.into()),
             ("dominantSpeaker", false.into()),
         ]);
+        if let Some(emulator) = emulator {
+            let _ = js_sys::Reflect::set(&options, &"wsServer".into(), &emulator.into());
+        }
         {
             let mut inner = self.inner.borrow_mut();
             inner.data = Some(data.unchecked_into());

@@ -14,7 +14,11 @@ const NOTICE_WAIT: Duration = Duration::from_secs(10);
 /// Joins as the data-only notice participant `token` admits, says `text`
 /// to the waiting patient, and leaves once their browser confirms (true) or
 /// after [`NOTICE_WAIT`] (false).
-pub async fn deliver_notice(token: &api_types::TokenResponse, text: String) -> bool {
+pub async fn deliver_notice(
+    token: &api_types::TokenResponse,
+    emulator: Option<String>,
+    text: String,
+) -> bool {
     let Ok(no_media) = MediaStream::new() else {
         return false;
     };
@@ -27,7 +31,7 @@ pub async fn deliver_notice(token: &api_types::TokenResponse, text: String) -> b
             }
         })
     };
-    let room = TwilioRoom::connect(token, "Clinic".to_owned(), no_media, on_event);
+    let room = TwilioRoom::connect(token, emulator, "Clinic".to_owned(), no_media, on_event);
     room.say_to_all(PeerMessage::Notice { text });
     let step = Duration::from_millis(200);
     let mut waited = Duration::ZERO;
