@@ -228,3 +228,44 @@ pub async fn no_clone_left_live(b: &Browser) -> TestResult {
     .await
     .map_err(|err| format!("a cloned camera or microphone track is still live: {err}"))
 }
+
+/// The call's Mute and Camera buttons.
+pub const MUTE: &str = ".controls button:nth-child(1)";
+pub const CAMERA: &str = ".controls button:nth-child(2)";
+
+/// The picture and sound of whoever has `role`, as the page shows them.
+pub fn remote_of(role: &str) -> String {
+    format!("figure[data-role={role}] video")
+}
+
+/// `sender` mutes and unmutes, turns the camera off and on; `receiver`
+/// measures each through `video`, and the figures are printed.
+pub async fn controls_reach(
+    sender: &Browser,
+    receiver: &Browser,
+    video: &str,
+    who: &str,
+) -> TestResult {
+    let context = |e: String| format!("{who}: {e}");
+    let loud = hears(receiver, video).await.map_err(context)?;
+    let bright = sees(receiver, video).await.map_err(context)?;
+
+    sender.click(MUTE).await?;
+    let muted = silent_since(receiver, video, Instant::now())
+        .await
+        .map_err(context)?;
+    sender.click(MUTE).await?;
+    let unmuted = hears(receiver, video).await.map_err(context)?;
+
+    sender.click(CAMERA).await?;
+    let dark = black_since(receiver, video, Instant::now())
+        .await
+        .map_err(context)?;
+    sender.click(CAMERA).await?;
+    let lit = sees(receiver, video).await.map_err(context)?;
+    println!(
+        "figure: {who} at the far end: audio RMS {loud:.3} -> Mute {muted:.4} -> Unmute {unmuted:.3}; \
+         luminance {bright:.0} -> Camera off {dark:.1} -> on {lit:.0}"
+    );
+    Ok(())
+}

@@ -6,6 +6,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use token_service::{settings::Settings, startup::Application};
+use twilio_emulator::Emulator;
 
 /// A plain static file server: files as they are, 404 otherwise, no rewrite
 /// rules. What a clinic's static host does, so the SPA must work on it.
@@ -107,12 +108,46 @@ pub fn spawn_service_with(static_dir: Option<PathBuf>, vars: &'static [(&str, &s
 
 /// The password of the clinician `spawn_twilio_service` writes an account for.
 const TWILIO_MODE_PASSWORD: &str = "stand-in-clinic-password";
+/// Made-up Twilio credentials of the right shape.
+const API_KEY_SID: &str = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const API_KEY_SECRET: &str = "stand-in-api-key-secret";
 
 /// The real token service in Twilio mode, with made-up credentials of the
 /// right shape: tokens are minted locally, and its REST calls go to a local
 /// stand-in (`Service::twilio_rooms`), so nothing reaches Twilio. Its
 /// clinician signs in as `demo` with `Service::demo_password`.
 pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
+    let twilio_rooms = TwilioRooms::default();
+    let rest = twilio_rooms.serve();
+    Service {
+        twilio_rooms,
+        ..twilio_service(static_dir, rest)
+    }
+}
+
+/// The real token service in Twilio mode on the Twilio emulator: its REST
+/// calls go to the emulator, and the release SPA (a copy of `dist/` with
+/// the real SDK) is told to signal there, so browsers meet in its rooms.
+pub fn spawn_twilio_service_on_emulator(label: &str) -> (Service, Emulator) {
+    let emulator = Emulator::start(twilio_emulator::Config {
+        api_key_sid: API_KEY_SID.to_owned(),
+        api_key_secret: API_KEY_SECRET.to_owned(),
+        max_participants: 10,
+        // Twilio waits 30 s; the tests need only see the same sequence.
+        reconnect_window: std::time::Duration::from_secs(5),
+    });
+    let dist = copy_of_dist(label);
+    let config = dist.join("config.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config).expect("dist has a config.json"))
+            .expect("dist's config.json is JSON");
+    settings["test_twilio_signalling_url"] = emulator.signalling_url.clone().into();
+    std::fs::write(&config, settings.to_string()).expect("write config.json");
+    let service = twilio_service(Some(dist), emulator.rest_url.clone());
+    (service, emulator)
+}
+
+fn twilio_service(static_dir: Option<PathBuf>, rest: String) -> Service {
     let port = crate::free_port();
     let accounts = std::env::temp_dir().join(format!("hearth-clinicians-{port}.toml"));
     let hash = token_service::accounts::hash_password(TWILIO_MODE_PASSWORD);
@@ -122,21 +157,16 @@ pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
     )
     .expect("write the clinicians file");
     let origin = format!("http://127.0.0.1:{port}");
-    let twilio_rooms = TwilioRooms::default();
-    let rest = twilio_rooms.serve();
     let twilio = move |name: &str| match name {
         "TWILIO_ACCOUNT_SID" => Some(format!("AC{}", "a".repeat(32))),
-        "TWILIO_API_KEY" => Some(format!("SK{}", "b".repeat(32))),
-        "TWILIO_API_SECRET" => Some("stand-in-api-key-secret".to_owned()),
+        "TWILIO_API_KEY" => Some(API_KEY_SID.to_owned()),
+        "TWILIO_API_SECRET" => Some(API_KEY_SECRET.to_owned()),
         "ALLOWED_ORIGINS" => Some(origin.clone()),
         "CLINICIANS_FILE" => Some(accounts.display().to_string()),
         "TWILIO_VIDEO_API_URL" => Some(rest.clone()),
         _ => None,
     };
-    Service {
-        twilio_rooms,
-        ..start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
-    }
+    start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
 }
 
 fn start(

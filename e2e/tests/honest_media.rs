@@ -3,56 +3,17 @@
 //! receiver measures the audio energy and the picture's brightness of what
 //! it gets; nothing here reads a flag, an attribute or a button label.
 
-use e2e::browser::{with_browsers, Browser, TestResult};
+use e2e::browser::{with_browsers, Browser};
 use e2e::dist_dir;
 use e2e::far_end::{
-    black_since, hears, local_media_is_honest, record_local_media, sees, silent_since,
+    black_since, controls_reach, hears, local_media_is_honest, record_local_media, remote_of, sees,
+    CAMERA,
 };
 use e2e::flows::{
     clinician_creates_visit, clinician_starts_visit, press_join, IN_CALL, PATIENT_WAITING, SHORT,
 };
 use e2e::servers::spawn_service;
 use std::time::Instant;
-
-const MUTE: &str = ".controls button:nth-child(1)";
-const CAMERA: &str = ".controls button:nth-child(2)";
-
-/// `who`'s picture and sound as `receiver` gets them.
-fn remote_of(role: &str) -> String {
-    format!("figure[data-role={role}] video")
-}
-
-/// `sender` mutes and unmutes, turns the camera off and on; `receiver`
-/// measures each, and the figures are printed.
-async fn controls_reach(
-    sender: &Browser,
-    receiver: &Browser,
-    video: &str,
-    who: &str,
-) -> TestResult {
-    let context = |e: String| format!("{who}: {e}");
-    let loud = hears(receiver, video).await.map_err(context)?;
-    let bright = sees(receiver, video).await.map_err(context)?;
-
-    sender.click(MUTE).await?;
-    let muted = silent_since(receiver, video, Instant::now())
-        .await
-        .map_err(context)?;
-    sender.click(MUTE).await?;
-    let unmuted = hears(receiver, video).await.map_err(context)?;
-
-    sender.click(CAMERA).await?;
-    let dark = black_since(receiver, video, Instant::now())
-        .await
-        .map_err(context)?;
-    sender.click(CAMERA).await?;
-    let lit = sees(receiver, video).await.map_err(context)?;
-    println!(
-        "figure: {who} at the far end: audio RMS {loud:.3} -> Mute {muted:.4} -> Unmute {unmuted:.3}; \
-         luminance {bright:.0} -> Camera off {dark:.1} -> on {lit:.0}"
-    );
-    Ok(())
-}
 
 #[tokio::test]
 async fn mute_and_camera_off_reach_everyone_in_the_call() {
