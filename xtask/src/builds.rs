@@ -24,13 +24,18 @@ pub const SETUP_STEPS: [Step; 4] = [
 /// `trunk build --release` into `dist/`, offline, with the tools on PATH and
 /// npm's binaryen (`node_modules/.bin/wasm-opt`) ahead of any other.
 pub fn build_spa() -> StepResult {
+    build_spa_into("dist")
+}
+
+/// As [`build_spa`], into `dist` (relative to the workspace root).
+pub fn build_spa_into(dist: &str) -> StepResult {
     let npm_bin = crate::repo_root().join("node_modules/.bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(npm_bin).chain(std::env::split_paths(&path)))
         .map_err(|err| format!("cannot build PATH: {err}"))?;
     run_command(
         Command::new("trunk")
-            .args(["build", "--release"])
+            .args(["build", "--release", "--dist", dist])
             .env("PATH", path),
     )
 }

@@ -6,8 +6,9 @@ fn main() -> ExitCode {
         Some("run") => xtask::run::run(&args[1..]),
         Some("test") => xtask::test::test(),
         Some("bench") => xtask::bench::bench(),
+        Some("mutants") => xtask::mutants::mutants(),
         _ => {
-            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test | cargo xtask bench");
+            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test | cargo xtask bench | cargo xtask mutants");
             ExitCode::from(2)
         }
     }

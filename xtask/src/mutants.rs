@@ -1,0 +1,88 @@
+//! `cargo xtask mutants`: proves the Twilio browser tests catch the mute
+//! defect class. It builds the SPA with Mute and Camera off setting
+//! `enabled` on the original camera and microphone tracks only (not through
+//! the SDK, whose published copies then keep sending), runs the real-SDK
+//! visit test against that build, and passes only if the test fails.
+
+use crate::builds::{build_spa_into, SETUP_STEPS};
+use crate::steps::{run_command, run_steps, Step, StepResult};
+use std::process::{Command, ExitCode};
+
+const SOURCE: &str = "frontend/src/video/twilio/media_tracks.rs";
+/// Mute and Camera off as the SDK needs them: on the SDK's tracks.
+const THROUGH_THE_SDK: &str = "            track.enable(on);\n";
+/// The defect: only the original track is switched.
+const ORIGINAL_TRACK_ONLY: &str =
+    "            let _ = track;\n            media::set_enabled(&inner.local, kind, on);\n";
+const MUTANT_DIST: &str = "target/mutant-dist";
+const CATCHING_TEST: &str = "a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back";
+
+/// Puts the source back however the build ends.
+struct Restore(String);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = std::fs::write(crate::repo_root().join(SOURCE), &self.0);
+    }
+}
+
+fn build_mutant() -> StepResult {
+    let path = crate::repo_root().join(SOURCE);
+    let original = std::fs::read_to_string(&path).map_err(|e| format!("{SOURCE}: {e}"))?;
+    if original.matches(THROUGH_THE_SDK).count() != 1 {
+        return Err(format!(
+            "{SOURCE} no longer has the line this mutant changes"
+        ));
+    }
+    let _restore = Restore(original.clone());
+    std::fs::write(
+        &path,
+        original.replace(THROUGH_THE_SDK, ORIGINAL_TRACK_ONLY),
+    )
+    .map_err(|e| format!("{SOURCE}: {e}"))?;
+    build_spa_into(MUTANT_DIST)
+}
+
+fn mutant_is_caught() -> StepResult {
+    let survived = run_command(
+        Command::new("cargo")
+            .args([
+                "test",
+                "--package",
+                "e2e",
+                "--test",
+                "twilio_sdk",
+                CATCHING_TEST,
+            ])
+            .args(["--", "--exact", "--test-threads=1"])
+            .env("HEARTH_DIST", crate::repo_root().join(MUTANT_DIST)),
+    )
+    .is_ok();
+    if survived {
+        Err(
+            "the mutant survived: the real-SDK test passed with Mute on the original track only"
+                .to_owned(),
+        )
+    } else {
+        println!("mutant caught: the real-SDK visit test failed, as it must");
+        Ok(())
+    }
+}
+
+pub fn mutants() -> ExitCode {
+    let checks: [Step; 2] = [
+        (
+            "SPA built with Mute on the original track only",
+            build_mutant,
+        ),
+        ("the real-SDK visit test must fail", mutant_is_caught),
+    ];
+    let steps: Vec<Step> = SETUP_STEPS.into_iter().chain(checks).collect();
+    match run_steps(&steps) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}: {}", failure.title, failure.error);
+            ExitCode::FAILURE
+        }
+    }
+}
