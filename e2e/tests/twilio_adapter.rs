@@ -365,6 +365,14 @@ async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
     let service = spawn_twilio_service(Some(dist_dir()));
     with_browser("twilio_real_sdk", async |b| {
         record_local_media(b).await?;
+        // Every WebSocket the page opens, by address.
+        b.on_every_page(
+            "const Real = window.WebSocket; window.hearthSockets = [];
+             window.WebSocket = class extends Real {
+               constructor(url, protocols) { super(url, protocols); window.hearthSockets.push(String(url)); }
+             };",
+        )
+        .await?;
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;
         b.wait_until(JOIN_READY, SHORT).await?;
@@ -383,6 +391,23 @@ async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
         b.click("button.join").await?;
         b.wait_for_text(".join-error", "can't reach the video service").await?;
         b.wait_until(JOIN_READY, SHORT).await?;
+        // Built as shipped, the SDK signals to Twilio and nowhere else: the
+        // tests' emulator address is never set outside the tests.
+        let sockets = b.eval("return window.hearthSockets").await?;
+        let signalling: Vec<&str> = sockets
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|url| url.as_str())
+            .filter(|url| url.contains("/signaling"))
+            .collect();
+        assert!(
+            !signalling.is_empty()
+                && signalling.iter().all(|url| *url == "wss://global.vss.twilio.com/signaling"),
+            "{sockets}"
+        );
+        let shipped = std::fs::read_to_string(dist_dir().join("config.json")).expect("config.json");
+        assert!(!shipped.contains("test_twilio_signalling_url"), "{shipped}");
         let copies = b.eval("return window.hearthClones.length").await?;
         println!("figure: the real SDK copied {copies} tracks before its connect failed");
         no_clone_left_live(b).await?;
