@@ -9,6 +9,7 @@
 //! signalling, as the SDK speaks it"). It never ships in the service.
 
 pub mod access;
+pub mod participant;
 mod rest;
 pub mod rooms;
 mod signalling;

@@ -98,17 +98,15 @@ async fn participants(
             not_found()
         };
     };
-    let listed: Vec<_> = if query_has(&request, "Status=connected") {
-        room.present()
-            .into_iter()
-            .map(|p| {
-                json!({"sid": p.sid, "identity": p.identity, "status": "connected",
-                       "start_time": iso(p.connected_at)})
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let listed: Vec<_> = room
+        .present()
+        .into_iter()
+        .filter(|p| query_has(&request, &format!("Status={}", p.status)))
+        .map(|p| {
+            json!({"sid": p.sid, "identity": p.identity, "status": p.status,
+                   "start_time": iso(p.connected_at)})
+        })
+        .collect();
     HttpResponse::Ok().json(json!({"participants": listed, "meta": {"next_page_url": null}}))
 }
 

@@ -113,6 +113,8 @@ pub struct Present {
     pub sid: String,
     pub identity: String,
     pub connected_at: u64,
+    /// `connected` or `reconnecting`.
+    pub status: &'static str,
 }
 
 impl Room {
@@ -123,6 +125,7 @@ impl Room {
                 sid: m.sid.clone(),
                 identity: m.identity.clone(),
                 connected_at: m.connected_at,
+                status: m.state,
             })
             .collect()
     }

@@ -10,5 +10,6 @@ mod static_files;
 mod tls;
 mod twilio_reference;
 mod twilio_rest;
+mod twilio_rooms;
 mod video_tokens;
 mod visits;

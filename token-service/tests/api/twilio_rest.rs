@@ -1,5 +1,8 @@
-//! Presence and end-visit in Twilio mode, against a local stand-in for
-//! Twilio's REST API that speaks the subset we use and records each request.
+//! The service's Twilio REST client, against a stand-in that records each
+//! request and can page, fail, hang or text: request shapes, paging,
+//! caching, outages and SMS. What the rooms decide (presence, copied links,
+//! the guest cap, End visit) is tested against the emulator in
+//! `twilio_rooms.rs`.
 
 use crate::helpers::{assert_error, spawn_app_with, TestApp, CLINICIAN_ONE, CLINICIAN_TWO};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
@@ -458,101 +461,4 @@ async fn running_late_texts_the_patient_through_the_messaging_api() {
         .await;
     let body: Value = failed.json().await.unwrap();
     assert_eq!(body["sms"], "failed");
-}
-
-#[tokio::test]
-async fn running_late_goes_into_the_room_only_while_a_patient_waits() {
-    let (stand_in, app, session) = signed_in().await;
-    let visit = app.create_visit(&session).await.visit_id;
-    let deliver = || async {
-        let late = json!({ "visit_id": visit, "minutes": 5 });
-        let response = app
-            .post("/api/visits/running-late", &late, Some(&session))
-            .await;
-        let body: Value = response.json().await.unwrap();
-        body["deliver_from_dashboard"].clone()
-    };
-
-    assert_eq!(deliver().await, false, "no room, nobody waiting");
-
-    *stand_in.rooms.lock().unwrap() = vec![(
-        visit.clone(),
-        "RM5".into(),
-        vec![person("guest.g", "2026-11-28T09:00:00Z", "connected")],
-    )];
-    tokio::time::sleep(twilio_cache()).await;
-    assert_eq!(deliver().await, false, "only a guest waits");
-
-    stand_in.rooms.lock().unwrap()[0].2.push(person(
-        "patient.p",
-        "2026-11-28T09:01:00Z",
-        "connected",
-    ));
-    tokio::time::sleep(twilio_cache()).await;
-    assert_eq!(deliver().await, true);
-}
-
-#[tokio::test]
-async fn a_copied_patient_link_is_kept_out_while_the_patient_is_in_the_room() {
-    let (stand_in, app, session) = signed_in().await;
-    let visit = app.create_visit(&session).await;
-    let mint = |device: &str| {
-        let body = json!({"invite": visit.patient_invite, "device": device});
-        let app = &app;
-        async move { app.post("/api/token", &body, None).await }
-    };
-    let identity = |response: reqwest::Response| async move {
-        assert_eq!(response.status(), 200);
-        response
-            .json::<api_types::TokenResponse>()
-            .await
-            .unwrap()
-            .identity
-    };
-    let phone = identity(mint("patients-phone").await).await;
-    stand_in.rooms.lock().unwrap().push((
-        visit.visit_id.clone(),
-        "RMpatient".into(),
-        vec![person(&phone, "2026-11-28T09:00:00Z", "reconnecting")],
-    ));
-    assert_error(mint("copied-link").await, 409, "patient_elsewhere").await;
-    // The same device may come back: Twilio itself replaces its older tab.
-    assert_eq!(identity(mint("patients-phone").await).await, phone);
-    // Once the patient has left, the link works on any device.
-    stand_in.rooms.lock().unwrap()[0].2.clear();
-    let laptop = identity(mint("patients-laptop").await).await;
-    assert_ne!(laptop, phone, "each device is its own Twilio identity");
-    assert_eq!(
-        laptop.rsplit_once('.').map(|(patient, _)| patient),
-        phone.rsplit_once('.').map(|(patient, _)| patient)
-    );
-}
-
-#[tokio::test]
-async fn a_guest_link_cannot_fill_a_twilio_room() {
-    let (stand_in, app, session) = signed_in().await;
-    let visit = app.create_visit(&session).await;
-    let guests: Vec<_> = (1..=3)
-        .map(|i| person(&format!("guest.g{i}"), "2026-11-28T09:00:00Z", "connected"))
-        .collect();
-    stand_in.rooms.lock().unwrap().push((
-        visit.visit_id.clone(),
-        "RMguests".into(),
-        guests[..2].to_vec(),
-    ));
-    let mint = || {
-        let body = json!({"invite": visit.guest_invite});
-        let app = &app;
-        async move { app.post("/api/token", &body, None).await }
-    };
-    assert_eq!(mint().await.status(), 200, "a third guest fits");
-    stand_in.rooms.lock().unwrap()[0].2 = guests;
-    for _ in 0..3 {
-        assert_error(mint().await, 409, "guests_full").await;
-    }
-    // The patient and the clinician still get in.
-    let patient = app.token_for_invite(&visit.patient_invite).await;
-    assert_eq!(patient.status(), 200);
-    let clinician = app.token_for_visit(&session, &visit.visit_id).await;
-    assert_eq!(clinician.status(), 200);
 }
