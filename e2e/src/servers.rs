@@ -1,10 +1,8 @@
 //! The servers a browser test talks to, each on a free loopback port.
 
 use actix_files::Files;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use serde_json::json;
+use actix_web::{web, App, HttpServer};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use token_service::{settings::Settings, startup::Application};
 use twilio_emulator::Emulator;
 
@@ -34,55 +32,7 @@ pub struct Service {
     pub port: u16,
     /// The demo clinician's password (built-in mode makes one at start-up).
     pub demo_password: String,
-    /// Twilio mode: who Twilio's REST API says is in which room.
-    pub twilio_rooms: TwilioRooms,
     handle: actix_web::dev::ServerHandle,
-}
-
-/// Rooms as a local stand-in for Twilio's REST API reports them: each
-/// named room is in progress with a patient waiting; no other room exists.
-#[derive(Clone, Default)]
-pub struct TwilioRooms(Arc<Mutex<Vec<String>>>);
-
-impl TwilioRooms {
-    /// A patient waits in this visit's room from now on.
-    pub fn patient_waits_in(&self, visit_id: &str) {
-        let room = token_service::ids::room_name(visit_id);
-        self.0.lock().expect("rooms lock").push(room);
-    }
-
-    /// Serves the two reads presence uses; returns its base URL.
-    fn serve(&self) -> String {
-        let rooms = self.clone();
-        serve(move |app| {
-            app.app_data(web::Data::new(rooms.clone()))
-                .default_service(web::to(answer_twilio_rest));
-        })
-    }
-}
-
-async fn answer_twilio_rest(request: HttpRequest, rooms: web::Data<TwilioRooms>) -> HttpResponse {
-    let rooms = rooms.0.lock().expect("rooms lock").clone();
-    let path = request.uri().path();
-    if path == "/v1/Rooms" {
-        let list: Vec<_> = rooms
-            .iter()
-            .enumerate()
-            .map(|(i, name)| json!({ "sid": format!("RM{i}"), "unique_name": name }))
-            .collect();
-        return HttpResponse::Ok()
-            .json(json!({ "rooms": list, "meta": { "next_page_url": null } }));
-    }
-    let connected = request
-        .uri()
-        .query()
-        .unwrap_or_default()
-        .contains("Status=connected");
-    let patients: Vec<_> = connected
-        .then(|| json!({ "identity": "patient.p", "start_time": "2026-11-28T09:00:00Z" }))
-        .into_iter()
-        .collect();
-    HttpResponse::Ok().json(json!({ "participants": patients, "meta": { "next_page_url": null } }))
 }
 
 /// Fixed keys, so sessions and invites outlive a restart of the service.
@@ -113,29 +63,29 @@ const API_KEY_SID: &str = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const API_KEY_SECRET: &str = "stand-in-api-key-secret";
 
 /// The real token service in Twilio mode, with made-up credentials of the
-/// right shape: tokens are minted locally, and its REST calls go to a local
-/// stand-in (`Service::twilio_rooms`), so nothing reaches Twilio. Its
-/// clinician signs in as `demo` with `Service::demo_password`.
+/// right shape: tokens are minted locally and its REST calls go to a Twilio
+/// emulator, so nothing reaches Twilio. For the stand-in SDK, which never
+/// joins the emulator's rooms. Its clinician signs in as `demo` with
+/// `Service::demo_password`.
 pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
-    let twilio_rooms = TwilioRooms::default();
-    let rest = twilio_rooms.serve();
-    Service {
-        twilio_rooms,
-        ..twilio_service(static_dir, rest)
-    }
+    twilio_service(static_dir, start_emulator().rest_url)
+}
+
+fn start_emulator() -> Emulator {
+    Emulator::start(twilio_emulator::Config {
+        api_key_sid: API_KEY_SID.to_owned(),
+        api_key_secret: API_KEY_SECRET.to_owned(),
+        max_participants: 10,
+        // Twilio waits 30 s; the tests need only see the same sequence.
+        reconnect_window: std::time::Duration::from_secs(5),
+    })
 }
 
 /// The real token service in Twilio mode on the Twilio emulator: its REST
 /// calls go to the emulator, and the release SPA (a copy of `dist/` with
 /// the real SDK) is told to signal there, so browsers meet in its rooms.
 pub fn spawn_twilio_service_on_emulator(label: &str) -> (Service, Emulator) {
-    let emulator = Emulator::start(twilio_emulator::Config {
-        api_key_sid: API_KEY_SID.to_owned(),
-        api_key_secret: API_KEY_SECRET.to_owned(),
-        max_participants: 10,
-        // Twilio waits 30 s; the tests need only see the same sequence.
-        reconnect_window: std::time::Duration::from_secs(5),
-    });
+    let emulator = start_emulator();
     let dist = copy_of_dist(label);
     let config = dist.join("config.json");
     let mut settings: serde_json::Value =
@@ -197,7 +147,6 @@ fn start(
         url: format!("http://127.0.0.1:{port}"),
         port,
         demo_password,
-        twilio_rooms: TwilioRooms::default(),
         handle,
     }
 }

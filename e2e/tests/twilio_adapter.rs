@@ -1,12 +1,15 @@
-//! The Twilio path in a real browser: the release SPA and the real service
-//! in Twilio mode (made-up credentials; tokens are minted locally). Twilio's
-//! servers cannot be reached from here, so most tests serve a stand-in
-//! `Twilio.Video` (e2e/standin/twilio-video.js) in place of the SDK file and
-//! play the room's part through it; one loads the real SDK.
+//! The Twilio path where the emulator cannot go: the stand-in
+//! `Twilio.Video` (e2e/standin/twilio-video.js), served in place of the SDK
+//! file, plays what Twilio does only under failure (a signalling reconnect,
+//! a refused publication, a track that cannot be received, a participant
+//! reconnecting and coming back, a dropped connection mid-call, an
+//! unsupported browser) and checks what it records of our calls. The whole
+//! visit with the real SDK is in `twilio_sdk.rs`; one test here loads the
+//! real SDK as shipped and sees it reach for Twilio.
 
 use e2e::browser::{with_browser, Browser, TestResult};
 use e2e::dist_dir;
-use e2e::far_end::{no_clone_left_live, record_local_media};
+use e2e::far_end::{no_clone_left_live, record_local_media, CAMERA};
 use e2e::flows::{
     clinician_creates_visit, fits_a_phone, no_serious_accessibility_problems, playing, IN_CALL,
     PATIENT_WAITING, SHORT,
@@ -50,9 +53,6 @@ async fn everything_released(b: &Browser) -> TestResult {
     no_clone_left_live(b).await
 }
 
-const MUTE: &str = ".controls button:nth-child(1)";
-const CAMERA: &str = ".controls button:nth-child(2)";
-
 /// What the SDK publishes for our `kind` track is enabled (or not), and the
 /// SDK said so with its own event.
 async fn published_enabled(b: &Browser, kind: &str, enabled: bool) -> TestResult {
@@ -75,7 +75,7 @@ fn received(identity: &str, test: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
+async fn one_join_connects_once_and_a_signalling_reconnect_keeps_the_call() {
     let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("visit")));
     with_browser("twilio_visit", async |b| {
         record_local_media(b).await?;
@@ -102,38 +102,11 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
             "room name {room}"
         );
 
-        // The dashboard's data-only notice participant: not a clinician, so
-        // the wait goes on; its notice shows and is acknowledged.
-        b.eval("standIn.join('notice.n1')").await?;
-        b.eval("standIn.say('notice.n1', JSON.stringify({ notice: { text: 'Running about 10 minutes late.' } }))")
-            .await?;
-        b.wait_for_text(".notice", "Running about 10 minutes late.").await?;
-        b.wait_until(&received("notice.n1", "m === 'notice_seen'"), SHORT).await?;
-        b.eval("standIn.leave('notice.n1')").await?;
-        b.wait_until(PATIENT_WAITING, SHORT).await?;
-
-        // Intake answers wait for a clinician, and never go while a guest is here.
-        b.fill("#intake-reason", "Knee pain").await?;
-        b.click("button.send-intake").await?;
-        b.wait_for_text(".intake-sent", "Thank you").await?;
-
-        // A guest does not end the wait; the clinician does.
-        b.eval("standIn.join('guest.g1', 'Ana (interpreter)')")
-            .await?;
-        b.wait_for_text(".guests", "interpreter or relative has joined")
-            .await?;
+        // The clinician joins (played by the stand-in).
         b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')"))
             .await?;
         b.wait_until(IN_CALL, SHORT).await?;
-        b.wait_for_text("[data-role=provider] figcaption", "Dr Stand-in")
-            .await?;
-        b.wait_for_text("[data-role=guest] figcaption", "Ana (interpreter)")
-            .await?;
         b.wait_until(&playing("[data-role=provider] video"), SHORT)
-            .await?;
-        let intake_sent = received(CLINICIAN, "m.intake?.answers[0].answer === 'Knee pain'");
-        assert_eq!(b.eval(&format!("return {intake_sent}")).await?, false, "a guest is here");
-        b.wait_until(&received(CLINICIAN, "m.hello?.name === 'Pat Example'"), SHORT)
             .await?;
 
         // Reconnecting shows a banner and keeps the call, either side.
@@ -158,33 +131,10 @@ async fn a_twilio_visit_follows_the_room_from_waiting_to_call_and_back() {
         )
         .await?;
 
-        // Mute and Camera off reach what the SDK publishes, through the SDK.
-        b.click(MUTE).await?;
-        published_enabled(b, "audio", false).await?;
-        b.click(MUTE).await?;
-        published_enabled(b, "audio", true).await?;
-        b.click(CAMERA).await?;
-        published_enabled(b, "video", false).await?;
-        b.click(CAMERA).await?;
-        published_enabled(b, "video", true).await?;
-
-        // The clinician steps out and comes back.
         b.eval(&format!("standIn.leave('{CLINICIAN}')")).await?;
         b.wait_until(PATIENT_WAITING, SHORT).await?;
-        b.wait_for_text(".stepped-out", "stepped out").await?;
-        b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')"))
-            .await?;
-        b.wait_until(IN_CALL, SHORT).await?;
-
-        // Once the guest has gone, the clinician gets the answers.
-        b.eval("standIn.leave('guest.g1')").await?;
-        b.wait_until(&intake_sent, SHORT).await?;
-
-        // Opening the visit elsewhere (53205) ends this tab, plainly.
-        b.eval("standIn.drop(53205)").await?;
+        b.click("button.leave").await?;
         b.wait_until(ENDED, SHORT).await?;
-        b.wait_for_text("[data-view=ended]", "another tab or device")
-            .await?;
         everything_released(b).await
     })
     .await;
@@ -264,11 +214,7 @@ async fn leaving_or_being_dropped_releases_everything_and_says_why() {
         assert_eq!(b.eval("return standIn.disconnects").await?, 1);
         everything_released(b).await?;
 
-        for (code, words) in [
-            (53118, "room for this visit has closed"),
-            (20104, "link has expired"),
-            (53001, "lost the connection"),
-        ] {
+        for (code, words) in [(20104, "link has expired"), (53001, "lost the connection")] {
             enter_waiting_room(b, &link).await?;
             b.eval(&format!("standIn.drop({code})")).await?;
             b.wait_for_text("[data-view=ended]", words)
@@ -436,69 +382,6 @@ async fn a_browser_the_sdk_does_not_support_is_told_so_before_joining() {
         .await?;
         b.wait_until("document.querySelector('button.join').disabled", SHORT)
             .await
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn the_dashboard_delivers_running_late_through_a_data_only_participant() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("notice")));
-    with_browser("twilio_notice", async |b| {
-        clinician_creates_visit(b, &service).await?;
-        // Nobody waits yet: the dashboard does not join (nor create) the room.
-        b.click(".running-late summary").await?;
-        b.click("button.send-late").await?;
-        b.wait_for_text(".late-result", "no patient is in the waiting room")
-            .await?;
-        assert_eq!(
-            b.eval("return window.standIn ? standIn.connects.length : 0")
-                .await?,
-            0
-        );
-
-        let start = b
-            .eval("return document.querySelector('a.start').getAttribute('href')")
-            .await?;
-        let visit_id = start
-            .as_str()
-            .and_then(|h| h.rsplit('/').next())
-            .unwrap_or_default();
-        service.twilio_rooms.patient_waits_in(visit_id);
-        // Past the service's presence cache.
-        tokio::time::sleep(
-            token_service::twilio_rest::CACHE_FOR + std::time::Duration::from_millis(200),
-        )
-        .await;
-        b.click("button.send-late").await?;
-        // Play the waiting patient in the room the dashboard joined.
-        b.wait_until(
-            "window.standIn && standIn.room && standIn.room.state === 'connected'",
-            SHORT,
-        )
-        .await?;
-        let connect = b.eval("return standIn.connects[0]").await?;
-        assert_eq!(
-            connect["kinds"],
-            serde_json::json!(["data"]),
-            "data only: {connect}"
-        );
-        b.eval("standIn.join('patient.p', 'Pat')").await?;
-        b.wait_until(
-            &received(
-                "patient.p",
-                "m.notice?.text === 'Your clinician is running about 5 minutes late.'",
-            ),
-            SHORT,
-        )
-        .await?;
-        b.eval("standIn.say('patient.p', JSON.stringify('notice_seen'))")
-            .await?;
-        b.wait_for_text(".late-result", "Delivered").await?;
-        b.wait_until(
-            "standIn.disconnects === 1 && standIn.listenerCount() === 0",
-            SHORT,
-        )
-        .await
     })
     .await;
 }

@@ -38,6 +38,18 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
 
+        // Nobody waits yet: "running late" neither joins nor creates the room.
+        clinician.click(".running-late summary").await?;
+        clinician.click("button.send-late").await?;
+        clinician
+            .wait_for_text(".late-result", "no patient is in the waiting room")
+            .await?;
+        assert!(
+            emulator.room_names().is_empty(),
+            "{:?}",
+            emulator.room_names()
+        );
+
         // The patient waits, in a room of the emulator, and answers the intake.
         patient.open_fresh(&patient_link).await?;
         patient
@@ -57,7 +69,6 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
 
         // Running late, through the dashboard's data-only participant.
         presence_cache_expires().await;
-        clinician.click(".running-late summary").await?;
         clinician.click("button.send-late").await?;
         patient
             .wait_for_text(".notice", "running about 5 minutes late")
