@@ -388,10 +388,7 @@ impl Rooms {
             let id = track["id"].as_str().unwrap_or_default();
             let sid = match old.iter().find(|t| t.id == id) {
                 Some(known) => known.sid.clone(),
-                None => {
-                    self.next_id += 1;
-                    format!("MT{:032x}", self.next_id)
-                }
+                None => self.sid("MT"),
             };
             tracks.push(track_of(track, sid));
         }

@@ -15,10 +15,15 @@ const SECRET: &str = "emulated-secret";
 
 /// A Twilio-mode service whose REST calls go to a fresh emulator.
 fn app_on_emulator() -> (TestApp, Emulator) {
+    app_on_emulator_of(10)
+}
+
+/// As [`app_on_emulator`], with rooms of at most `max_participants`.
+fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
     let emulator = Emulator::start(Config {
         api_key_sid: KEY.to_owned(),
         api_key_secret: SECRET.to_owned(),
-        max_participants: 10,
+        max_participants,
         reconnect_window: Duration::from_secs(30),
     });
     let app = spawn_app_with(
@@ -205,4 +210,18 @@ async fn the_emulator_checks_tokens_as_twilio_does() {
         refused(patient.token.clone(), patient.room.clone()).await,
         Some(20104)
     );
+}
+
+#[tokio::test]
+async fn a_full_emulated_room_refuses_the_next_participant_with_53105() {
+    let (app, emulator) = app_on_emulator_of(2);
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let visit = app.create_visit(&session).await;
+    let patient = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let _patient = join(&emulator, &patient).await;
+    let clinician = token(app.token_for_visit(&session, &visit.visit_id).await).await;
+    let _clinician = join(&emulator, &clinician).await;
+    let guest = token(app.token_for_invite(&visit.guest_invite).await).await;
+    let refused = Participant::join(&emulator.signalling_url, &guest.token, &guest.room).await;
+    assert_eq!(refused.err(), Some(53105));
 }
