@@ -16,6 +16,7 @@ pub mod routes;
 mod sessions;
 pub mod settings;
 pub mod signalling;
+pub mod site;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

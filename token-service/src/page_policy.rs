@@ -50,21 +50,6 @@ pub fn page_policy(index_html: &str, config_json: Option<&str>, twilio: bool) ->
     )
 }
 
-/// The built SPA this service serves, with its page policy, worked out
-/// once at start-up.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub dir: std::path::PathBuf,
-    pub policy: String,
-}
-
-impl Site {
-    pub fn new(dir: std::path::PathBuf, twilio: bool) -> Self {
-        let policy = for_dir(&dir, twilio);
-        Self { dir, policy }
-    }
-}
-
 /// The page policy for the SPA in `dir`; a missing `index.html` allows no
 /// inline script at all.
 pub fn for_dir(dir: &std::path::Path, twilio: bool) -> String {

@@ -2,16 +2,16 @@
 //! table shared by `main` and the tests, so the tests exercise what ships.
 
 use crate::error::{self, catch_panics, json_config};
-use crate::page_policy::{Site, NOTHING_POLICY};
+use crate::page_policy::NOTHING_POLICY;
 use crate::rate_limit::{self, Bucket};
 use crate::routes::{
     healthz, rooms_ws, session, session_refresh, token, visits, visits_end, visits_running_late,
     visits_status,
 };
 use crate::settings::{Settings, SettingsError};
+use crate::site::{self, Site};
 use crate::state::{AppState, DemoLogin};
 use actix_cors::Cors;
-use actix_files::Files;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{dev::Server, web, App, HttpServer};
@@ -134,15 +134,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>, site:
             .default_service(web::to(error::not_found)),
     );
     match site {
-        Some(Site { dir, policy }) => {
+        Some(site) => {
             cfg.service(
                 web::scope("")
-                    .wrap(DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, policy)))
-                    .service(
-                        Files::new("/", dir)
-                            .index_file("index.html")
-                            .default_handler(web::to(error::not_found)),
-                    ),
+                    .app_data(web::Data::new(site))
+                    .default_service(web::to(site::serve)),
             );
         }
         None => {

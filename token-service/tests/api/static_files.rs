@@ -50,3 +50,76 @@ async fn serves_the_spa_folder_beside_the_api() {
     assert_eq!(error_code(missing).await, "not_found");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn assets_go_precompressed_and_cached_by_name() {
+    let dir = std::env::temp_dir().join(format!("hearth-encoded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = "app-1a2b3c4d5e6f7a8b_bg.wasm";
+    std::fs::write(dir.join("index.html"), "<p>page</p>").unwrap();
+    std::fs::write(dir.join("index.html.br"), "page-br").unwrap();
+    std::fs::write(dir.join("config.json"), r#"{"api_base_url": "./"}"#).unwrap();
+    std::fs::write(dir.join(wasm), "raw-wasm").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.br")), "br-wasm").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), "gz-wasm").unwrap();
+    let app = spawn_app_with(&[], Some(dir.clone()));
+    let get = |path: &str, accept: Option<&str>| {
+        let mut request = app.client.get(format!("{}{path}", app.address));
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        request.send()
+    };
+
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), Some("br"), "br-wasm"),
+        (Some("gzip"), Some("gzip"), "gz-wasm"),
+        (None, None, "raw-wasm"),
+    ] {
+        let response = get(&format!("/{wasm}"), accept).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "application/wasm", "{accept:?}");
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept:?}"
+        );
+        let vary = headers["vary"].to_str().unwrap();
+        assert!(vary.contains("accept-encoding"), "{vary}");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(headers.get("content-disposition").is_none());
+        assert_eq!(response.text().await.unwrap(), body);
+    }
+
+    let page = get("/", Some("br")).await.unwrap();
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(page.headers()["content-encoding"], "br");
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let config = get("/config.json", Some("gzip, br")).await.unwrap();
+    assert_eq!(config.headers()["cache-control"], "no-cache");
+    assert!(config.headers().get("content-encoding").is_none());
+
+    // Only the files themselves: no copy by its own name, nothing outside.
+    for path in [
+        format!("/{wasm}.br"),
+        "/%2e%2e/Cargo.toml".to_owned(),
+        "/../Cargo.toml".to_owned(),
+        format!("/{}", wasm.replace('a', "%61")),
+    ] {
+        let response = get(&path, None).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let post = app
+        .client
+        .post(format!("{}/index.html", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+    assert_eq!(error_code(post).await, "method_not_allowed");
+    std::fs::remove_dir_all(dir).unwrap();
+}
