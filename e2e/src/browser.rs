@@ -268,7 +268,8 @@ impl Browser {
             .map_err(|err| format!("cannot run a tool script: {err}"))
     }
 
-    async fn devtools(&self, command: &'static str, params: Value) -> Result<(), CmdError> {
+    /// One DevTools protocol command on the current page.
+    pub async fn devtools(&self, command: &'static str, params: Value) -> Result<(), CmdError> {
         self.client
             .issue_cmd(DevTools { command, params })
             .await

@@ -4,7 +4,7 @@
 //! benchmark, not a test.
 
 use crate::builds::build_service;
-use crate::steps::{command_output, run_command, run_steps, Step, StepResult};
+use crate::steps::{command_output, run_command, run_steps_for, Step, StepResult};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -280,7 +280,12 @@ fn measure_signalling() -> StepResult {
     ]))
 }
 
-pub fn bench() -> ExitCode {
+/// `cargo xtask bench`: the service's figures; `bench first-paint`: a
+/// patient's link to Join on a slow phone.
+pub fn bench(args: &[String]) -> ExitCode {
+    if args.first().map(String::as_str) == Some("first-paint") {
+        return first_paint();
+    }
     let steps: [Step; 4] = [
         ("wrk (Debian)", ensure_wrk),
         ("Build the token service (release)", build_service),
@@ -290,13 +295,40 @@ pub fn bench() -> ExitCode {
             measure_signalling,
         ),
     ];
-    match run_steps(&steps) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("\nxtask bench: {}: {}", failure.title, failure.error);
-            ExitCode::FAILURE
-        }
-    }
+    run_steps_for("bench", &steps)
+}
+
+/// Builds the SPA, then runs `e2e/examples/first_paint.rs` (Chromium with
+/// Lighthouse's mobile throttling against the real service).
+fn first_paint() -> ExitCode {
+    let measure: fn() -> StepResult = || {
+        run_command(Command::new("cargo").args([
+            "run",
+            "--quiet",
+            "--package",
+            "e2e",
+            "--example",
+            "first_paint",
+        ]))
+    };
+    let steps: Vec<Step> = crate::builds::SETUP_STEPS
+        .into_iter()
+        .chain([
+            (
+                "Chromium and chromedriver (Debian)",
+                crate::tools::ensure_chromium as fn() -> StepResult,
+            ),
+            (
+                "Trunk release build, compressed copies",
+                crate::builds::build_spa,
+            ),
+            (
+                "Patient link to Join on a slow phone, cold and warm",
+                measure,
+            ),
+        ])
+        .collect();
+    run_steps_for("bench first-paint", &steps)
 }
 
 #[cfg(test)]

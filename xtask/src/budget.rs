@@ -1,8 +1,6 @@
 //! The first-paint size budget. Sizes are deterministic for a given build, so
 //! going over the budget fails the test command like any test.
 
-use flate2::{write::GzEncoder, Compression};
-use std::io::Write;
 use std::path::Path;
 
 /// 250 KB gzipped for html + js + wasm + css before anything lazy loads.
@@ -20,9 +18,7 @@ pub struct AssetSize {
 }
 
 pub fn gzipped_len(bytes: &[u8]) -> u64 {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len() as u64
+    crate::compress::gzip(bytes).len() as u64
 }
 
 pub fn is_first_paint_asset(name: &str) -> bool {

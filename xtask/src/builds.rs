@@ -1,8 +1,9 @@
 //! Setting up and building: shared by `run`, `test` and `bench`.
 
-use crate::steps::{run_command, Step, StepResult};
+use crate::steps::{run_command, run_steps_for, Step, StepResult};
 use crate::tools;
 use std::process::Command;
+use std::process::ExitCode;
 
 /// The installs both commands need, in order, with their progress titles.
 pub const SETUP_STEPS: [Step; 4] = [
@@ -27,7 +28,8 @@ pub fn build_spa() -> StepResult {
     build_spa_into("dist")
 }
 
-/// As [`build_spa`], into `dist` (relative to the workspace root).
+/// As [`build_spa`], into `dist` (relative to the workspace root), then
+/// with brotli and gzip copies of its assets.
 pub fn build_spa_into(dist: &str) -> StepResult {
     let npm_bin = crate::repo_root().join("node_modules/.bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -37,7 +39,8 @@ pub fn build_spa_into(dist: &str) -> StepResult {
         Command::new("trunk")
             .args(["build", "--release", "--dist", dist])
             .env("PATH", path),
-    )
+    )?;
+    crate::compress::precompress(&crate::repo_root().join(dist))
 }
 
 /// The token service's release binary, `target/release/token-service`.
@@ -49,4 +52,17 @@ pub fn build_service() -> StepResult {
         "--package",
         "token-service",
     ]))
+}
+
+/// `cargo xtask build`: the set-up, then the release SPA in `dist/` with its
+/// compressed copies, ready to copy to a static host.
+pub fn build() -> ExitCode {
+    let steps: Vec<Step> = SETUP_STEPS
+        .into_iter()
+        .chain([(
+            "Trunk release build, compressed copies",
+            build_spa as fn() -> StepResult,
+        )])
+        .collect();
+    run_steps_for("build", &steps)
 }

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod budget;
 pub mod builds;
+pub mod compress;
 pub mod mutants;
 pub mod run;
 pub mod steps;

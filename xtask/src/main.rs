@@ -5,10 +5,11 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => xtask::run::run(&args[1..]),
         Some("test") => xtask::test::test(),
-        Some("bench") => xtask::bench::bench(),
+        Some("build") => xtask::builds::build(),
+        Some("bench") => xtask::bench::bench(&args[1..]),
         Some("mutants") => xtask::mutants::mutants(),
         _ => {
-            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test | cargo xtask bench | cargo xtask mutants");
+            eprintln!("usage: cargo xtask run [token-service flags] | cargo xtask test | cargo xtask build | cargo xtask bench [first-paint] | cargo xtask mutants");
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,7 @@
 //! visit test against that build, and passes only if the test fails.
 
 use crate::builds::{build_spa_into, SETUP_STEPS};
-use crate::steps::{run_command, run_steps, Step, StepResult};
+use crate::steps::{run_command, run_steps_for, Step, StepResult};
 use std::process::{Command, ExitCode};
 
 const SOURCE: &str = "frontend/src/video/twilio/media_tracks.rs";
@@ -78,11 +78,5 @@ pub fn mutants() -> ExitCode {
         ("the real-SDK visit test must fail", mutant_is_caught),
     ];
     let steps: Vec<Step> = SETUP_STEPS.into_iter().chain(checks).collect();
-    match run_steps(&steps) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("{}: {}", failure.title, failure.error);
-            ExitCode::FAILURE
-        }
-    }
+    run_steps_for("mutants", &steps)
 }

@@ -1,6 +1,6 @@
 //! Numbered progress lines and command running, shared by `run` and `test`.
 
-use std::process::Command;
+use std::process::{Command, ExitCode};
 
 pub type StepResult = Result<(), String>;
 
@@ -27,6 +27,17 @@ pub fn run_steps(steps: &[Step]) -> Result<(), Failure> {
         })?;
     }
     Ok(())
+}
+
+/// Runs `steps` for `cargo xtask <command>`; a failure is named on stderr.
+pub fn run_steps_for(command: &str, steps: &[Step]) -> ExitCode {
+    match run_steps(steps) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\nxtask {command}: {}: {}", failure.title, failure.error);
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Runs a command in the workspace root, inheriting the terminal.
