@@ -49,8 +49,14 @@ pub fn App() -> Html {
         });
     }
     match &*startup {
+        // The same words as index.html's static page, so nothing flickers.
         Startup::Loading => html! {
-            <main class="page" aria-busy="true"><p class="boot">{ "Loading your visit…" }</p></main>
+            <main class="page boot" aria-busy="true">
+                <div class="card">
+                    <h1>{ "Getting your visit ready" }</h1>
+                    <p>{ "This takes a few seconds on a slow connection. Please keep this page open." }</p>
+                </div>
+            </main>
         },
         Startup::Failed(problem) => config_error(ConfigErrorProps {
             problem: problem.clone(),
