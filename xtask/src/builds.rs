@@ -38,9 +38,31 @@ pub fn build_spa_into(dist: &str) -> StepResult {
     run_command(
         Command::new("trunk")
             .args(["build", "--release", "--dist", dist])
-            .env("PATH", path),
+            .env("PATH", path)
+            .env("CARGO_ENCODED_RUSTFLAGS", source_path_remaps().join("\x1f")),
     )?;
     crate::compress::precompress(&crate::repo_root().join(dist))
+}
+
+/// Panic locations name their source files. Without these remaps they
+/// carry this machine's paths (`/home/…/.cargo/registry/src/index…/`) into
+/// the wasm: bytes every patient downloads, and the builder's home folder.
+fn source_path_remaps() -> Vec<String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
+        });
+    let registries = cargo_home
+        .and_then(|home| std::fs::read_dir(home.join("registry/src")).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path());
+    std::iter::once(crate::repo_root())
+        .chain(registries)
+        .map(|dir| format!("--remap-path-prefix={}/=", dir.display()))
+        .collect()
 }
 
 /// The token service's release binary, `target/release/token-service`.
