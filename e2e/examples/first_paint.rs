@@ -1,13 +1,15 @@
 //! Benchmark, not a test: a patient's link to a usable Join button on a
 //! slow phone (Lighthouse's mobile profile: 150 ms latency, 1.6 Mbps down,
 //! 750 kbps up, CPU 4× slower, 390×844), cold cache and then warm, against
-//! the release `dist/` served by the real service. Prints the median of 5
-//! runs each and the bytes on the wire. `cargo xtask bench first-paint`.
+//! the release `dist/` served by the real service, and in the same run by a
+//! plain static host (files as they are: no compression, no caching
+//! headers), for a ratio. Prints the median of 5 runs each and the bytes on
+//! the wire. `cargo xtask bench first-paint`.
 
 use e2e::browser::Browser;
 use e2e::dist_dir;
 use e2e::flows::{clinician_creates_visit, SHORT};
-use e2e::servers::spawn_service;
+use e2e::servers::{copy_of_dist, serve_static, spawn_service_with};
 use serde_json::{json, Value};
 
 const RUNS: usize = 5;
@@ -52,9 +54,54 @@ async fn load(b: &Browser, link: &str) -> (f64, f64) {
     )
 }
 
+/// (cold, warm) medians in ms, and cold bytes, for `link` on this browser.
+async fn measure(b: &Browser, host: &str, link: &str) -> (f64, f64) {
+    let mut cold = Vec::new();
+    for _ in 0..RUNS {
+        devtools(b, "Network.clearBrowserCache", json!({})).await;
+        cold.push(load(b, link).await);
+    }
+    let breakdown = b
+        .eval(
+            "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+                .map(e => `${e.name.split('/').pop().slice(0, 40) || 'index.html'}: ${e.transferSize} B`)",
+        )
+        .await
+        .expect("the last cold load's resources");
+    println!("figure: {host}, last cold load by resource: {breakdown}");
+    let mut warm = Vec::new();
+    for _ in 0..RUNS {
+        warm.push(load(b, link).await);
+    }
+    let mut medians = Vec::new();
+    for (name, runs) in [("cold", cold), ("warm", warm)] {
+        let times: Vec<f64> = runs.iter().map(|(ms, _)| *ms).collect();
+        let bytes = median(runs.iter().map(|(_, b)| *b).collect());
+        medians.push(median(times.clone()));
+        println!(
+            "figure: {host}, slow phone, {name} cache: Join usable after {:.0} ms (median of {RUNS}; runs {:?}), {:.1} kB on the wire",
+            median(times.clone()),
+            times.iter().map(|t| t.round() as i64).collect::<Vec<_>>(),
+            bytes / 1000.0
+        );
+    }
+    (medians[0], medians[1])
+}
+
 #[tokio::main]
 async fn main() {
-    let service = spawn_service(Some(dist_dir()));
+    // The plain host serves a copy of dist/ whose config names the service.
+    let plain_dist = copy_of_dist("first-paint-plain");
+    let plain = serve_static(&plain_dist);
+    let origins: &'static str = Box::leak(plain.clone().into_boxed_str());
+    let vars: &'static [(&str, &str)] = Box::leak(Box::new([("ALLOWED_ORIGINS", origins)]));
+    let service = spawn_service_with(Some(dist_dir()), vars);
+    std::fs::write(
+        plain_dist.join("config.json"),
+        json!({ "api_base_url": format!("{}/", service.url) }).to_string(),
+    )
+    .expect("the plain host's config.json");
+
     let b = Browser::launch().await;
     let (link, _) = clinician_creates_visit(&b, &service)
         .await
@@ -76,31 +123,12 @@ async fn main() {
         .await
         .expect("watch for Join");
 
-    let mut cold = Vec::new();
-    for _ in 0..RUNS {
-        devtools(&b, "Network.clearBrowserCache", json!({})).await;
-        cold.push(load(&b, &link).await);
-    }
-    let breakdown = b
-        .eval(
-            "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
-                .map(e => `${e.name.split('/').pop() || 'index.html'}: ${e.transferSize} B (${e.encodedBodySize} B body)`)",
-        )
-        .await
-        .expect("the last cold load's resources");
-    println!("figure: last cold load, by resource: {breakdown}");
-    let mut warm = Vec::new();
-    for _ in 0..RUNS {
-        warm.push(load(&b, &link).await);
-    }
-    for (name, runs) in [("cold", cold), ("warm", warm)] {
-        let times: Vec<f64> = runs.iter().map(|(ms, _)| *ms).collect();
-        let bytes = median(runs.iter().map(|(_, b)| *b).collect());
-        println!(
-            "figure: slow phone, {name} cache: Join usable after {:.0} ms (median of {RUNS}; runs {:?}), {:.0} KB on the wire",
-            median(times.clone()),
-            times.iter().map(|t| t.round() as i64).collect::<Vec<_>>(),
-            bytes / 1000.0
-        );
-    }
+    let (cold, warm) = measure(&b, "Hearth's service", &link).await;
+    let plain_link = link.replacen(&service.url, &plain, 1);
+    let (plain_cold, plain_warm) = measure(&b, "plain static host", &plain_link).await;
+    println!(
+        "figure: Hearth's service against a plain static host, same run: cold {:.2}×, warm {:.2}×",
+        cold / plain_cold,
+        warm / plain_warm
+    );
 }
