@@ -181,8 +181,8 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
 }
 
 #[tokio::test]
-async fn a_killed_clinician_tab_sends_the_patient_back_to_waiting() {
-    let (service, _emulator) = spawn_twilio_service_on_emulator("sdk-crash");
+async fn a_lost_connection_reconnects_and_a_killed_tab_sends_the_patient_back_to_waiting() {
+    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-crash");
     with_browsers("sdk_crash", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
@@ -191,6 +191,38 @@ async fn a_killed_clinician_tab_sends_the_patient_back_to_waiting() {
         clinician_starts_visit(clinician).await?;
         patient.wait_until(IN_CALL, SHORT).await?;
         sees_and_hears_remote(patient).await?;
+
+        // The patient's signalling connection drops for 3 s: the SDK says
+        // the room is reconnecting, the clinician sees the patient
+        // reconnecting, and after the SDK's sync both carry on.
+        let room = room_of(&emulator, "patient.").ok_or("the patient is in no emulated room")?;
+        let identity = emulator
+            .identities_in(&room)
+            .into_iter()
+            .find(|who| who.starts_with("patient."))
+            .ok_or("no patient identity")?;
+        assert!(emulator.drop_signalling(&identity, Duration::from_secs(3)));
+        patient
+            .wait_for_text("[data-view=call] > .banner", "Reconnecting")
+            .await?;
+        clinician
+            .wait_for_text("[data-role=patient] .banner", "Reconnecting")
+            .await?;
+        patient
+            .wait_until(
+                "!document.querySelector('[data-view=call] > .banner')",
+                SHORT,
+            )
+            .await?;
+        clinician
+            .wait_until(
+                "!document.querySelector('[data-role=patient] .banner')",
+                SHORT,
+            )
+            .await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+        sees_and_hears_remote(patient).await?;
+        sees_and_hears_remote(clinician).await?;
 
         // Twilio shows the clinician reconnecting first, then gone.
         clinician.kill_chromium();

@@ -45,6 +45,11 @@ pub const ROOM_FULL: Refusal = Refusal {
     code: 53105,
     message: "Room contains too many Participants",
 };
+/// A `sync` for a session the room no longer has (its window ran out).
+pub const SESSION_GONE: Refusal = Refusal {
+    code: 53002,
+    message: "Signaling connection timed out",
+};
 pub const DUPLICATE_IDENTITY: Refusal = Refusal {
     code: 53205,
     message: "Duplicate identity",

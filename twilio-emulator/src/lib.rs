@@ -18,7 +18,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use rooms::Rooms;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The account the emulator stands for.
 #[derive(Debug, Clone)]
@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     rooms: Arc<Mutex<Rooms>>,
     /// Seconds the emulator's clock runs ahead of this machine's.
     ahead: Arc<AtomicU64>,
+    /// Until when reconnects (`sync`) are turned away.
+    refuse_reconnects_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Shared {
@@ -46,6 +48,14 @@ impl Shared {
         self.rooms
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn refusing_reconnects(&self) -> bool {
+        let until = self
+            .refuse_reconnects_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        until.is_some_and(|until| Instant::now() < until)
     }
 
     fn now(&self) -> u64 {
@@ -72,6 +82,7 @@ impl Emulator {
             rooms: Arc::new(Mutex::new(Rooms::new(config.max_participants))),
             config: Arc::new(config),
             ahead: Arc::new(AtomicU64::new(0)),
+            refuse_reconnects_until: Arc::default(),
         };
         let state = web::Data::new(shared.clone());
         let server = HttpServer::new(move || {
@@ -96,6 +107,19 @@ impl Emulator {
     /// arrive expired.
     pub fn run_clock_ahead(&self, seconds: u64) {
         self.shared.ahead.store(seconds, Ordering::Relaxed);
+    }
+
+    /// Breaks `identity`'s signalling connection as a network drop would,
+    /// and turns its reconnects away for `outage`: the SDK shows the room
+    /// reconnecting, then takes its place back with `sync`. False if no one
+    /// has that identity.
+    pub fn drop_signalling(&self, identity: &str, outage: Duration) -> bool {
+        *self
+            .shared
+            .refuse_reconnects_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Instant::now() + outage);
+        self.shared.rooms().drop_connection(identity)
     }
 
     /// The rooms in progress, by name.

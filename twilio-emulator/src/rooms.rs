@@ -21,6 +21,9 @@ pub enum Out {
     Msg(Value),
     /// The emulator is done with this connection (after its last message).
     Close,
+    /// The connection breaks, as a network drop would; the participant
+    /// may take its place back with `sync`.
+    Drop,
 }
 
 pub type Outbox = UnboundedSender<Out>;
@@ -45,6 +48,11 @@ struct Member {
     /// `connected`, or `reconnecting` once its connection dropped without
     /// a goodbye.
     state: &'static str,
+    /// What the SDK names in `sync` to take this place back.
+    session: String,
+    /// Counts the connections this participant has had, so a lost one's
+    /// timer does not end a place that was taken back since.
+    connection: u64,
     /// The last `participant.revision` the client sent.
     client_revision: u64,
     tracks: Vec<Track>,
@@ -213,11 +221,12 @@ pub struct Rooms {
     pub max_participants: usize,
 }
 
-/// Where a connected participant is.
+/// Where a connected participant is, on which of its connections.
 #[derive(Debug, Clone)]
 pub struct Seat {
     pub room: String,
     pub sid: String,
+    pub connection: u64,
 }
 
 impl Rooms {
@@ -304,6 +313,8 @@ impl Rooms {
             identity: identity.to_owned(),
             revision: 1,
             state: "connected",
+            session: session.clone(),
+            connection: 0,
             client_revision: client["revision"].as_u64().unwrap_or(0),
             tracks,
             published_revision: 0,
@@ -349,6 +360,7 @@ impl Rooms {
         Ok(Seat {
             room: name.to_owned(),
             sid,
+            connection: 0,
         })
     }
 
@@ -430,6 +442,78 @@ impl Rooms {
         }
     }
 
+    /// The reconnection window of `seat`'s lost connection ran out: it
+    /// leaves, unless it took its place back on a newer connection.
+    pub fn reconnection_expired(&mut self, seat: &Seat) {
+        let still_lost = self
+            .by_name
+            .get(&seat.room)
+            .and_then(|room| room.member(&seat.sid))
+            .is_some_and(|m| m.connection == seat.connection && m.state == "reconnecting");
+        if still_lost {
+            self.leave(seat);
+        }
+    }
+
+    /// A `sync` on a new connection: the participant whose `session` it
+    /// names takes its place back and is sent `synced`, the room as it is
+    /// now. Its peer connections are all listed, so the SDK keeps them.
+    pub fn resume(&mut self, session: &str, outbox: Outbox) -> Option<Seat> {
+        let room = self
+            .by_name
+            .values_mut()
+            .find(|room| room.members.iter().any(|m| m.session == session))?;
+        let member = room.members.iter_mut().find(|m| m.session == session)?;
+        member.outbox = outbox;
+        member.connection += 1;
+        member.state = "connected";
+        member.revision += 1;
+        let (sid, identity, connection) = (
+            member.sid.clone(),
+            member.identity.clone(),
+            member.connection,
+        );
+        let published = member.published();
+        let state = member.state();
+        let others: Vec<Value> = room
+            .members
+            .iter()
+            .filter(|m| m.sid != sid)
+            .map(Member::state)
+            .collect();
+        let peer_connections: Vec<Value> = room
+            .pairs
+            .iter()
+            .filter(|p| p.other(&sid).is_some())
+            .map(|p| json!({"id": p.id}))
+            .collect();
+        let subscribed = room.subscribed(&sid);
+        let synced = json!({
+            "type": "synced", "version": 2, "session": session,
+            "participant": {"sid": sid, "identity": identity},
+            "participants": others, "peer_connections": peer_connections,
+            "published": published, "subscribed": subscribed,
+        });
+        room.member(&sid)?.send(synced);
+        room.announce(&state, &sid);
+        Some(Seat {
+            room: room.name.clone(),
+            sid,
+            connection,
+        })
+    }
+
+    /// Ends the signalling connection of `identity` without a goodbye, as
+    /// a network drop would (tests: a reconnect the SDK must make).
+    pub fn drop_connection(&mut self, identity: &str) -> bool {
+        let member = self
+            .by_name
+            .values()
+            .flat_map(|room| room.members.iter())
+            .find(|m| m.identity == identity);
+        member.is_some_and(|m| m.outbox.send(Out::Drop).is_ok())
+    }
+
     /// Ends the room (the REST API's `Status=completed`): everyone in it
     /// is told it completed (53118 in the SDK).
     pub fn complete(&mut self, sid: &str) -> bool {
@@ -487,7 +571,7 @@ mod tests {
         std::iter::from_fn(|| rx.try_recv().ok())
             .filter_map(|out| match out {
                 Out::Msg(m) => Some(m),
-                Out::Close => None,
+                Out::Close | Out::Drop => None,
             })
             .collect()
     }
@@ -556,6 +640,45 @@ mod tests {
         let (tx, _rx) = unbounded_channel();
         let refused = rooms.connect("r", "guest.g", &connect_message(&[]), 0, tx);
         assert_eq!(refused.unwrap_err().code, 53105);
+    }
+
+    #[test]
+    fn a_lost_connection_is_reconnecting_until_sync_takes_the_place_back() {
+        let mut rooms = Rooms::new(10);
+        let (a, mut a_rx) = join(&mut rooms, "patient.p", &["a1"]);
+        let session = messages(&mut a_rx)[0]["session"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_b, mut b_rx) = join(&mut rooms, "provider.d", &["b1"]);
+        let pair = messages(&mut b_rx)[0]["peer_connections"][1]["id"].clone();
+        messages(&mut a_rx);
+
+        rooms.connection_lost(&a);
+        assert_eq!(
+            messages(&mut b_rx)[0]["participants"][0]["state"],
+            "reconnecting"
+        );
+        let (tx, mut resumed_rx) = unbounded_channel();
+        let resumed = rooms
+            .resume(&session, tx)
+            .expect("the session is still here");
+        let synced = messages(&mut resumed_rx).remove(0);
+        assert_eq!(synced["type"], "synced");
+        assert_eq!(synced["peer_connections"], json!([{"id": pair}]));
+        assert_eq!(synced["participants"][0]["identity"], "provider.d");
+        assert_eq!(
+            messages(&mut b_rx)[0]["participants"][0]["state"],
+            "connected"
+        );
+
+        // The old connection's window runs out: the place taken back stays.
+        rooms.reconnection_expired(&a);
+        assert_eq!(rooms.by_name["r"].members.len(), 2);
+        rooms.connection_lost(&resumed);
+        rooms.reconnection_expired(&resumed);
+        assert_eq!(rooms.by_name["r"].members.len(), 1);
+        assert!(rooms.resume(&session, unbounded_channel().0).is_none());
     }
 
     #[test]

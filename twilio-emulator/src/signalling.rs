@@ -24,6 +24,7 @@ pub async fn run(shared: Shared, mut session: Session, stream: actix_ws::Message
     let (outbox, mut inbox) = unbounded_channel::<Out>();
     let mut seat: Option<Seat> = None;
     let mut said_goodbye = false;
+    let mut close = None;
     let mut heartbeat = tokio::time::interval(Duration::from_millis(MAX_HEARTBEAT_MS));
     loop {
         tokio::select! {
@@ -64,6 +65,10 @@ pub async fn run(shared: Shared, mut session: Session, stream: actix_ws::Message
                     seat = None;
                     break;
                 }
+                Out::Drop => {
+                    close = Some(DROPPED.into());
+                    break;
+                }
             },
             _ = heartbeat.tick() => {
                 if send(&mut session, json!({"type": "heartbeat"})).await.is_err() {
@@ -72,17 +77,21 @@ pub async fn run(shared: Shared, mut session: Session, stream: actix_ws::Message
             }
         }
     }
-    let _ = session.close(None).await;
+    let _ = session.close(close).await;
     match seat {
         Some(seat) if said_goodbye => shared.rooms().leave(&seat),
         Some(seat) => {
             shared.rooms().connection_lost(&seat);
             tokio::time::sleep(shared.config.reconnect_window).await;
-            shared.rooms().leave(&seat);
+            shared.rooms().reconnection_expired(&seat);
         }
         None => {}
     }
 }
+
+/// Not 1000: the SDK takes any other close as a lost connection and
+/// reconnects with `sync` (`twilioconnection.js` `_close`).
+const DROPPED: actix_ws::CloseCode = actix_ws::CloseCode::Other(4000);
 
 async fn send(session: &mut Session, frame: Value) -> Result<(), actix_ws::Closed> {
     session.text(frame.to_string()).await
@@ -112,6 +121,17 @@ fn room_message(
             match admitted {
                 Ok(joined) => *seat = Some(joined),
                 Err(refusal) => reply(error(&refusal)),
+            }
+        }
+        Some("sync") if seat.is_none() => {
+            let session = body["session"].as_str().unwrap_or_default();
+            if shared.refusing_reconnects() {
+                let _ = outbox.send(Out::Drop);
+                return;
+            }
+            match shared.rooms().resume(session, outbox.clone()) {
+                Some(resumed) => *seat = Some(resumed),
+                None => reply(error(&access::SESSION_GONE)),
             }
         }
         Some("update") => {
