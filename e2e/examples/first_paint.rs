@@ -64,7 +64,7 @@ async fn measure(b: &Browser, host: &str, link: &str) -> (f64, f64) {
     let breakdown = b
         .eval(
             "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
-                .map(e => `${e.name.split('/').pop().slice(0, 40) || 'index.html'}: ${e.transferSize} B`)",
+                .map(e => `${e.entryType === 'navigation' ? 'page' : e.name.split('/').pop()}: ${e.transferSize} B`)",
         )
         .await
         .expect("the last cold load's resources");
