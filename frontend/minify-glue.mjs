@@ -13,7 +13,8 @@ const integrity = (text) => "sha384-" + createHash("sha384").update(text).digest
 const htmlPath = join(dir, "index.html");
 let html = readFileSync(htmlPath, "utf8");
 for (const name of readdirSync(dir)) {
-  if (!name.startsWith("hearth-frontend-") || !name.endsWith(".js")) continue;
+  // Either page's glue: hearth-frontend-<hash>.js or hearth-clinic-<hash>.js.
+  if (!name.startsWith("hearth-") || !name.endsWith(".js")) continue;
   const path = join(dir, name);
   const source = readFileSync(path, "utf8");
   const { code } = await minify(source, { module: true, compress: true, mangle: true });

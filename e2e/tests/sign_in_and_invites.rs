@@ -22,6 +22,9 @@ async fn a_clinician_creates_a_visit_and_the_patient_link_opens_it() {
             .await?;
         sign_in(b, &site, &service.demo_password).await?;
         b.wait_for_text("h1", "Your visits").await?;
+        // The clinician's screens are their own page.
+        let page = b.eval("return location.pathname + location.hash").await?;
+        assert_eq!(page, "/clinic.html#/provider/visits");
         b.fill("#patient-name", "Test Patient").await?;
         b.click("form button[type=submit]").await?;
         b.wait_for_text(".visit h2", "Visit with Test Patient")
@@ -42,6 +45,15 @@ async fn a_clinician_creates_a_visit_and_the_patient_link_opens_it() {
         b.open_fresh(&patient_link).await?;
         b.wait_for_text("[data-view=prejoin] h1", "Check your camera and microphone")
             .await?;
+        // A patient downloads none of the clinician's page.
+        let loaded = b
+            .eval("return performance.getEntriesByType('resource').map(r => r.name)")
+            .await?;
+        assert!(
+            loaded.to_string().contains("hearth-frontend-")
+                && !loaded.to_string().contains("hearth-clinic-"),
+            "{loaded}"
+        );
         b.open_fresh(&format!("{patient_link}tampered")).await?;
         b.wait_for_text("[role=alert]", "This visit link doesn't work")
             .await?;

@@ -9,7 +9,7 @@ use crate::pages::{
     provider_visits::ProviderVisits,
     visit_entry::VisitEntry,
 };
-use crate::route::Route;
+use crate::route::{page_path, Route};
 use crate::services::timers::before_expiry;
 use crate::services::{api::Api, now_seconds, storage};
 use api_types::TokenRequest;
@@ -24,9 +24,25 @@ enum Startup {
     Failed(ConfigProblem),
 }
 
+/// The screens one build of the app has: the patients' page has only the
+/// visit screens, so LTO leaves the clinician's out of its wasm.
+#[derive(Clone, Copy)]
+pub struct Pages(pub fn(Route) -> Html);
+
+impl PartialEq for Pages {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub pages: Pages,
+}
+
 /// Loads `config.json` before anything else, so no page runs unconfigured.
 #[component]
-pub fn App() -> Html {
+pub fn App(props: &AppProps) -> Html {
     let startup = use_state(|| Startup::Loading);
     {
         let startup = startup.clone();
@@ -61,13 +77,16 @@ pub fn App() -> Html {
         Startup::Failed(problem) => config_error(ConfigErrorProps {
             problem: problem.clone(),
         }),
-        Startup::Ready(session) => html! { <Ready session={session.clone()} /> },
+        Startup::Ready(session) => {
+            html! { <Ready session={session.clone()} pages={props.pages} /> }
+        }
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct ReadyProps {
     session: Session,
+    pages: Pages,
 }
 
 #[component]
@@ -80,7 +99,7 @@ fn Ready(props: &ReadyProps) -> Html {
     html! {
         <ContextProvider<SessionContext> context={session}>
             <HashRouter>
-                <Switch<Route> render={switch} />
+                <Switch<Route> render={props.pages.0} />
             </HashRouter>
         </ContextProvider<SessionContext>>
     }
@@ -117,9 +136,28 @@ fn use_session_upkeep(session: &SessionContext) {
     });
 }
 
-fn switch(route: Route) -> Html {
+/// Every screen: the clinician's page (`clinic.html`).
+pub fn all_pages(route: Route) -> Html {
     match route {
-        Route::Home => home(),
+        Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
+        Route::ProviderSignIn => html! { <ProviderSignIn /> },
+        Route::ProviderVisits => html! { <ProviderVisits /> },
+        other => visit_pages(other),
+    }
+}
+
+/// The patients' page (`index.html`): a clinician's route goes on to the
+/// clinician's page.
+pub fn patient_pages(route: Route) -> Html {
+    if route.is_clinicians() {
+        html! { <OpenClinicPage {route} /> }
+    } else {
+        visit_pages(route)
+    }
+}
+
+fn visit_pages(route: Route) -> Html {
+    match route {
         Route::PatientVisit { invite } => {
             let device = crate::services::storage::device_secret();
             html! { <VisitEntry request={TokenRequest { invite: Some(invite), device, ..TokenRequest::default() }} /> }
@@ -127,9 +165,26 @@ fn switch(route: Route) -> Html {
         Route::GuestVisit { invite } => {
             html! { <VisitEntry request={TokenRequest { invite: Some(invite), ..TokenRequest::default() }} /> }
         }
-        Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
-        Route::ProviderSignIn => html! { <ProviderSignIn /> },
-        Route::ProviderVisits => html! { <ProviderVisits /> },
-        Route::NotFound => not_found(),
+        Route::Home => home(),
+        _ => not_found(),
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct OpenClinicPageProps {
+    route: Route,
+}
+
+/// Replaces this page with the clinician's page at the same route, so old
+/// links and the start page's "Clinician sign-in" keep working.
+#[component]
+fn OpenClinicPage(props: &OpenClinicPageProps) -> Html {
+    let route = props.route.clone();
+    use_effect_with(route, |route| {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let path = page_path(&location.pathname().unwrap_or_default(), route);
+            let _ = location.replace(&format!("{path}#{}", route.to_path()));
+        }
+    });
+    html! {}
 }

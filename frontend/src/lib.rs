@@ -17,18 +17,29 @@ mod services;
 mod video;
 mod visit;
 
-/// Mounts the app over the static "Loading…" placeholder in `index.html`.
-pub fn start() {
+/// The patients' page (`index.html`): visit screens only.
+pub fn start_patient_page() {
+    start(app::Pages(app::patient_pages));
+}
+
+/// The clinician's page (`clinic.html`): every screen.
+pub fn start_clinic_page() {
+    start(app::Pages(app::all_pages));
+}
+
+/// Mounts the app over the static "Getting your visit ready" page.
+fn start(pages: app::Pages) {
+    let props = app::AppProps { pages };
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("hearth"));
     match root {
         Some(root) => {
             root.set_inner_html("");
-            yew::Renderer::<app::App>::with_root(root).render();
+            yew::Renderer::<app::App>::with_root_and_props(root, props).render();
         }
         None => {
-            yew::Renderer::<app::App>::new().render();
+            yew::Renderer::<app::App>::with_props(props).render();
         }
     }
 }

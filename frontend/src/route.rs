@@ -27,9 +27,51 @@ pub enum Route {
     NotFound,
 }
 
+/// The clinician's screens are their own page: `index.html` is the lean
+/// patient build, so a patient downloads no dashboard.
+pub const CLINIC_PAGE: &str = "clinic.html";
+
+impl Route {
+    /// Served by [`CLINIC_PAGE`], not by the patients' page.
+    pub fn is_clinicians(&self) -> bool {
+        matches!(
+            self,
+            Route::ProviderSignIn | Route::ProviderVisits | Route::ProviderVisit { .. }
+        )
+    }
+}
+
+/// The path of the page that serves `route`, from the current page's
+/// `pathname`, in the same folder: `/hearth/clinic.html` → `/hearth/` for a
+/// patient's link, and back.
+pub fn page_path(pathname: &str, route: &Route) -> String {
+    let folder = &pathname[..pathname.rfind('/').map_or(0, |slash| slash + 1)];
+    if route.is_clinicians() {
+        format!("{folder}{CLINIC_PAGE}")
+    } else {
+        folder.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_route_is_served_by_its_page_in_the_same_folder() {
+        let visit = Route::PatientVisit { invite: "x".into() };
+        assert_eq!(page_path("/hearth/clinic.html", &visit), "/hearth/");
+        assert_eq!(page_path("/", &visit), "/");
+        assert_eq!(
+            page_path("/hearth/", &Route::ProviderVisits),
+            "/hearth/clinic.html"
+        );
+        assert_eq!(
+            page_path("/index.html", &Route::ProviderSignIn),
+            "/clinic.html"
+        );
+        assert!(!Route::GuestVisit { invite: "x".into() }.is_clinicians());
+    }
 
     #[test]
     fn visit_links_carry_the_invite_as_one_segment() {

@@ -50,12 +50,25 @@ pub fn page_policy(index_html: &str, config_json: Option<&str>, twilio: bool) ->
     )
 }
 
-/// The page policy for the SPA in `dir`; a missing `index.html` allows no
-/// inline script at all.
+/// The page policy for the SPA's pages in `dir` (each `.html`, in name
+/// order); with none, no inline script may run at all.
 pub fn for_dir(dir: &std::path::Path, twilio: bool) -> String {
-    let index = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
+    // Every page's inline loader: the patients' index.html and the
+    // clinician's clinic.html each have their own.
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    paths.sort();
+    let pages: String = paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect();
     let config = std::fs::read_to_string(dir.join("config.json")).ok();
-    page_policy(&index, config.as_deref(), twilio)
+    page_policy(&pages, config.as_deref(), twilio)
 }
 
 /// The text of each `<script>` without a `src`, as the browser hashes it.

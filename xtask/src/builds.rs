@@ -28,20 +28,46 @@ pub fn build_spa() -> StepResult {
     build_spa_into("dist")
 }
 
-/// As [`build_spa`], into `dist` (relative to the workspace root), then
-/// with brotli and gzip copies of its assets.
+/// Where the clinician's page is built before it joins `dist/`.
+const CLINIC_STAGING: &str = "target/clinic-dist";
+
+/// As [`build_spa`], into `dist` (relative to the workspace root): the
+/// patients' page (`index.html`) and the clinician's (`clinic.html`, built
+/// on its own, then moved in beside it), with brotli and gzip copies of
+/// their assets.
 pub fn build_spa_into(dist: &str) -> StepResult {
+    trunk_build("clinic.html", CLINIC_STAGING)?;
+    trunk_build("index.html", dist)?;
+    let root = crate::repo_root();
+    let (staging, dist) = (root.join(CLINIC_STAGING), root.join(dist));
+    for entry in std::fs::read_dir(&staging).map_err(|e| format!("{CLINIC_STAGING}: {e}"))? {
+        let entry = entry.map_err(|e| format!("{CLINIC_STAGING}: {e}"))?;
+        let name = entry.file_name();
+        let target = if name == "index.html" {
+            dist.join("clinic.html")
+        } else {
+            dist.join(&name)
+        };
+        if !target.exists() {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    crate::compress::precompress(&dist)
+}
+
+/// `trunk build --release <page>` into `dist`.
+fn trunk_build(page: &str, dist: &str) -> StepResult {
     let npm_bin = crate::repo_root().join("node_modules/.bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(npm_bin).chain(std::env::split_paths(&path)))
         .map_err(|err| format!("cannot build PATH: {err}"))?;
     run_command(
         Command::new("trunk")
-            .args(["build", "--release", "--dist", dist])
+            .args(["build", page, "--release", "--dist", dist])
             .env("PATH", path)
             .env("CARGO_ENCODED_RUSTFLAGS", source_path_remaps().join("\x1f")),
-    )?;
-    crate::compress::precompress(&crate::repo_root().join(dist))
+    )
 }
 
 /// Panic locations name their source files. Without these remaps they

@@ -4,7 +4,7 @@
 use crate::components::end_visit::EndVisit;
 use crate::components::running_late::RunningLate;
 use crate::components::share_link::ShareLink;
-use crate::route::Route;
+use crate::route::{page_path, Route};
 use api_types::CreateVisitResponse;
 use yew::prelude::*;
 use yew_router::prelude::{Link, Routable};
@@ -16,7 +16,8 @@ pub enum ListChange {
     Ended,
 }
 
-/// A link to this SPA at `route`, from wherever it is hosted.
+/// A link to this SPA at `route`, from wherever it is hosted, on the page
+/// that serves it (a patient's link opens the lean patient page).
 fn link_to(route: &Route) -> String {
     let location = web_sys::window().map(|w| w.location());
     let base = location
@@ -24,7 +25,7 @@ fn link_to(route: &Route) -> String {
             format!(
                 "{}{}",
                 l.origin().unwrap_or_default(),
-                l.pathname().unwrap_or_default()
+                page_path(&l.pathname().unwrap_or_default(), route)
             )
         })
         .unwrap_or_default();
