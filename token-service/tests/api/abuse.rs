@@ -188,7 +188,13 @@ async fn a_guest_link_cannot_fill_the_room() {
     }
     let mut sockets = Vec::new();
     for token in &tokens[..3] {
-        sockets.push(connect(&app, token).await);
+        let mut socket = connect(&app, token).await;
+        // In the room once welcomed (the seat is taken after the upgrade).
+        assert!(matches!(
+            next(&mut socket).await,
+            ServerSignal::Welcome { .. }
+        ));
+        sockets.push(socket);
     }
     // ...but only three get in; the rest are turned away at the socket,
     // and new tokens are refused at once.
