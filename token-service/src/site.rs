@@ -3,7 +3,9 @@
 //! (`Vary: Accept-Encoding`, the asset's own `Content-Type`), hash-named
 //! assets cached for a year, and `index.html` and `config.json` revalidated
 //! on every load. Only files present at start-up are served, looked up by
-//! exact path, so no spelling of a path reaches outside `dist/`.
+//! exact path, so no spelling of a path reaches outside `dist/`; their
+//! copies and headers are worked out then too (files are read per request,
+//! so an edited `config.json` is sent as it is now).
 
 use crate::page_policy;
 use actix_files::NamedFile;
@@ -27,9 +29,23 @@ const ENCODINGS: [(ContentEncoding, &str); 2] = [
 /// each page), worked out once at start-up.
 #[derive(Debug, Clone)]
 pub struct Site {
-    pub policy: String,
+    policy: HeaderValue,
     /// By URL path (`/index.html`, `/app-1a2b….wasm`).
-    files: HashMap<String, PathBuf>,
+    files: HashMap<String, Asset>,
+}
+
+/// One file of the SPA and everything about how it is sent, decided at
+/// start-up so a request only negotiates and opens.
+#[derive(Debug, Clone)]
+struct Asset {
+    path: PathBuf,
+    mime: actix_web::mime::Mime,
+    cache_control: &'static str,
+    /// Its precompressed copies, best first; a copy older than the file (the
+    /// file was edited after the build) is left out.
+    copies: Vec<(ContentEncoding, PathBuf)>,
+    /// What may be sent: each copy's encoding, then the file as it is.
+    offered: Vec<Encoding>,
 }
 
 impl Site {
@@ -37,17 +53,72 @@ impl Site {
         let policy = page_policy::for_dir(&dir, twilio);
         let mut files = HashMap::new();
         collect(&dir, &dir, &mut files);
-        Self { policy, files }
+        Self {
+            policy: HeaderValue::from_str(&policy)
+                .expect("the page policy is built from header-safe parts"),
+            files,
+        }
     }
 
-    fn file(&self, path: &str) -> Option<&PathBuf> {
+    fn asset(&self, path: &str) -> Option<&Asset> {
         let path = if path == "/" { "/index.html" } else { path };
         self.files.get(path)
     }
 }
 
+impl Asset {
+    fn new(path: PathBuf) -> Self {
+        let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let copies: Vec<(ContentEncoding, PathBuf)> = ENCODINGS
+            .iter()
+            .map(|(encoding, ext)| {
+                let mut name = path.as_os_str().to_owned();
+                name.push(format!(".{ext}"));
+                (*encoding, PathBuf::from(name))
+            })
+            .filter(|(_, copy)| modified(copy).is_some_and(|at| Some(at) >= modified(&path)))
+            .collect();
+        let offered = copies
+            .iter()
+            .map(|(encoding, _)| Encoding::Known(*encoding))
+            .chain(std::iter::once(Encoding::identity()))
+            .collect();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        Self {
+            mime: actix_files::file_extension_to_mime(extension),
+            cache_control: cache_control(name),
+            copies,
+            offered,
+            path,
+        }
+    }
+
+    /// The copy to send: the best precompressed one the browser accepts,
+    /// or the file itself.
+    fn variant(&self, accept: Option<&AcceptEncoding>) -> (&Path, Option<ContentEncoding>) {
+        let chosen = accept.and_then(|accept| accept.negotiate(self.offered.iter()));
+        self.copies
+            .iter()
+            .find(|(encoding, _)| chosen == Some(Encoding::Known(*encoding)))
+            .map_or((self.path.as_path(), None), |(encoding, copy)| {
+                (copy.as_path(), Some(*encoding))
+            })
+    }
+
+    fn is_page(&self) -> bool {
+        self.mime.essence_str() == "text/html"
+    }
+}
+
 /// Every file under `dir` except the precompressed copies, by URL path.
-fn collect(root: &Path, dir: &Path, files: &mut HashMap<String, PathBuf>) {
+fn collect(root: &Path, dir: &Path, files: &mut HashMap<String, Asset>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -66,7 +137,7 @@ fn collect(root: &Path, dir: &Path, files: &mut HashMap<String, PathBuf>) {
             .and_then(Path::to_str)
             .map(|relative| format!("/{}", relative.replace(std::path::MAIN_SEPARATOR, "/")));
         if let (false, Some(url)) = (is_copy, url) {
-            files.insert(url, path);
+            files.insert(url, Asset::new(path));
         }
     }
 }
@@ -86,77 +157,37 @@ pub fn cache_control(file_name: &str) -> &'static str {
     }
 }
 
-/// The copy of `file` to send: a precompressed one the browser accepts,
-/// if it exists and is not older than the file, or the file itself.
-fn variant(file: &Path, accept: Option<&AcceptEncoding>) -> (PathBuf, Option<ContentEncoding>) {
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let fresh: Vec<(ContentEncoding, PathBuf)> = ENCODINGS
-        .iter()
-        .map(|(encoding, ext)| {
-            let mut name = file.as_os_str().to_owned();
-            name.push(format!(".{ext}"));
-            (*encoding, PathBuf::from(name))
-        })
-        .filter(|(_, copy)| modified(copy).is_some_and(|at| Some(at) >= modified(file)))
-        .collect();
-    let offered: Vec<Encoding> = fresh
-        .iter()
-        .map(|(encoding, _)| Encoding::Known(*encoding))
-        .chain(std::iter::once(Encoding::identity()))
-        .collect();
-    let chosen = accept.and_then(|accept| accept.negotiate(offered.iter()));
-    fresh
-        .into_iter()
-        .find(|(encoding, _)| chosen == Some(Encoding::Known(*encoding)))
-        .map_or_else(
-            || (file.to_path_buf(), None),
-            |(encoding, copy)| (copy, Some(encoding)),
-        )
-}
-
 /// Any request outside `/api`: files answer GET and HEAD.
 pub async fn serve(request: HttpRequest, site: web::Data<Site>) -> HttpResponse {
     if ![Method::GET, Method::HEAD].contains(request.method()) {
         return crate::error::method_not_allowed().await;
     }
-    let Some(file) = site.file(request.path()) else {
+    let Some(asset) = site.asset(request.path()) else {
         return crate::error::not_found().await;
     };
     let accept = request.get_header::<AcceptEncoding>();
-    let (path, encoding) = variant(file, accept.as_ref());
-    let Ok(named) = NamedFile::open_async(&path).await else {
+    let (path, encoding) = asset.variant(accept.as_ref());
+    let Ok(named) = NamedFile::open_async(path).await else {
         return crate::error::not_found().await;
     };
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let mime = actix_files::file_extension_to_mime(extension);
-    let is_page = mime.essence_str() == "text/html";
     let mut named = named
-        .set_content_type(mime)
+        .set_content_type(asset.mime.clone())
         .disable_content_disposition()
         .prefer_utf8(true);
     if let Some(encoding) = encoding {
         named = named.set_content_encoding(encoding);
     }
     let mut response = named.into_response(&request);
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
     let headers = response.headers_mut();
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control(name)),
+        HeaderValue::from_static(asset.cache_control),
     );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     // The policy governs documents; on a script or wasm answer it is bytes
     // every patient downloads for nothing.
-    if is_page {
-        if let Ok(policy) = HeaderValue::from_str(&site.policy) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
+    if asset.is_page() {
+        headers.insert(header::CONTENT_SECURITY_POLICY, site.policy.clone());
     }
     response
 }
@@ -200,24 +231,26 @@ mod tests {
                 .get_header::<AcceptEncoding>()
         };
 
+        let asset = Asset::new(file.clone());
         let chrome = accept("gzip, deflate, br, zstd");
         assert_eq!(
-            variant(&file, chrome.as_ref()).1,
+            asset.variant(chrome.as_ref()).1,
             Some(ContentEncoding::Brotli)
         );
         let gzip_only = accept("gzip");
         assert_eq!(
-            variant(&file, gzip_only.as_ref()).1,
+            asset.variant(gzip_only.as_ref()).1,
             Some(ContentEncoding::Gzip)
         );
-        assert_eq!(variant(&file, None), (file.clone(), None));
+        assert_eq!(asset.variant(None), (file.as_path(), None));
         let identity = accept("identity");
-        assert_eq!(variant(&file, identity.as_ref()).1, None);
+        assert_eq!(asset.variant(identity.as_ref()).1, None);
 
         // A copy older than the file (the file was edited after the build) is not used.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(&file, b"edited").unwrap();
-        assert_eq!(variant(&file, chrome.as_ref()), (file.clone(), None));
+        let edited = Asset::new(file.clone());
+        assert_eq!(edited.variant(chrome.as_ref()), (file.as_path(), None));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
