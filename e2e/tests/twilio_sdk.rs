@@ -21,16 +21,6 @@ async fn presence_cache_expires() {
     tokio::time::sleep(token_service::twilio_rest::CACHE_FOR + Duration::from_millis(200)).await;
 }
 
-/// The room name a visit link's patient is in, from the emulator's side.
-fn room_of(emulator: &twilio_emulator::Emulator, identity_prefix: &str) -> Option<String> {
-    emulator.room_names().into_iter().find(|room| {
-        emulator
-            .identities_in(room)
-            .iter()
-            .any(|who| who.starts_with(identity_prefix))
-    })
-}
-
 #[tokio::test]
 async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
     let (service, emulator) = spawn_twilio_service_on_emulator("sdk-visit");
@@ -58,7 +48,9 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
         patient.fill("#display-name", "Pat Example").await?;
         press_join(patient).await?;
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
-        let room = room_of(&emulator, "patient.").ok_or("the patient is in no emulated room")?;
+        let (room, _) = emulator
+            .participant("patient.")
+            .ok_or("the patient is in no emulated room")?;
         assert!(!room.contains("Pat"), "room name {room}");
         patient.fill("#intake-reason", "Knee pain").await?;
         patient.click("#intake-consent").await?;
@@ -172,8 +164,8 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
             "{words}"
         );
         assert!(
-            emulator.identities_in(&room).is_empty(),
-            "the room still has people in it"
+            !emulator.room_names().contains(&room),
+            "the room is still in progress"
         );
         Ok(())
     })
@@ -195,12 +187,9 @@ async fn a_lost_connection_reconnects_and_a_killed_tab_sends_the_patient_back_to
         // The patient's signalling connection drops for 3 s: the SDK says
         // the room is reconnecting, the clinician sees the patient
         // reconnecting, and after the SDK's sync both carry on.
-        let room = room_of(&emulator, "patient.").ok_or("the patient is in no emulated room")?;
-        let identity = emulator
-            .identities_in(&room)
-            .into_iter()
-            .find(|who| who.starts_with("patient."))
-            .ok_or("no patient identity")?;
+        let (_, identity) = emulator
+            .participant("patient.")
+            .ok_or("the patient is in no emulated room")?;
         assert!(emulator.drop_signalling(&identity, Duration::from_secs(3)));
         patient
             .wait_for_text("[data-view=call] > .banner", "Reconnecting")

@@ -131,15 +131,15 @@ impl Emulator {
             .collect()
     }
 
-    /// Who is connected to the room named `name` now.
-    pub fn identities_in(&self, name: &str) -> Vec<String> {
-        self.shared
-            .rooms()
-            .in_progress()
-            .filter(|room| room.name == name)
-            .flat_map(|room| room.present())
-            .map(|p| p.identity)
-            .collect()
+    /// The first participant whose identity starts with `prefix`
+    /// (`"patient."`): (its room's name, its identity).
+    pub fn participant(&self, prefix: &str) -> Option<(String, String)> {
+        self.shared.rooms().in_progress().find_map(|room| {
+            room.present()
+                .into_iter()
+                .find(|p| p.identity.starts_with(prefix))
+                .map(|p| (room.name.clone(), p.identity))
+        })
     }
 }
 
