@@ -239,6 +239,21 @@ impl Rooms {
         }
     }
 
+    /// The tracks a client's `participant` state lists; a track already
+    /// `known` keeps its SID, a new one gets one.
+    fn tracks_of(&mut self, client: &Value, known: &[Track]) -> Vec<Track> {
+        let mut tracks = Vec::new();
+        for track in client["tracks"].as_array().into_iter().flatten() {
+            let id = track["id"].as_str().unwrap_or_default();
+            let sid = match known.iter().find(|t| t.id == id) {
+                Some(known) => known.sid.clone(),
+                None => self.sid("MT"),
+            };
+            tracks.push(track_of(track, sid));
+        }
+        tracks
+    }
+
     /// A Twilio-shaped SID: two letters and 32 hex digits.
     fn sid(&mut self, prefix: &str) -> String {
         self.next_id += 1;
@@ -299,11 +314,7 @@ impl Rooms {
         let sid = self.sid("PA");
         let session = self.sid("SE");
         let client = &connect["participant"];
-        let mut tracks = Vec::new();
-        for track in client["tracks"].as_array().into_iter().flatten() {
-            let track_sid = self.sid("MT");
-            tracks.push(track_of(track, track_sid));
-        }
+        let tracks = self.tracks_of(client, &[]);
         let pair_ids: Vec<String> = (0..self.by_name[name].members.len())
             .map(|_| self.sid("PC"))
             .collect();
@@ -394,16 +405,7 @@ impl Rooms {
             return;
         }
         let old = member.tracks.clone();
-        let incoming: Vec<Value> = client["tracks"].as_array().cloned().unwrap_or_default();
-        let mut tracks = Vec::new();
-        for track in &incoming {
-            let id = track["id"].as_str().unwrap_or_default();
-            let sid = match old.iter().find(|t| t.id == id) {
-                Some(known) => known.sid.clone(),
-                None => self.sid("MT"),
-            };
-            tracks.push(track_of(track, sid));
-        }
+        let tracks = self.tracks_of(client, &old);
         let room = self.by_name.get_mut(&seat.room).expect("looked up above");
         let member = room.member_mut(&seat.sid).expect("looked up above");
         let set_changed =
