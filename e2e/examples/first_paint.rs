@@ -54,7 +54,8 @@ async fn load(b: &Browser, link: &str) -> (f64, f64) {
     )
 }
 
-/// (cold, warm) medians in ms, and cold bytes, for `link` on this browser.
+/// Loads `link` cold and then warm on this browser, printing each run and
+/// the bytes on the wire; returns the (cold, warm) medians in ms.
 async fn measure(b: &Browser, host: &str, link: &str) -> (f64, f64) {
     let mut cold = Vec::new();
     for _ in 0..RUNS {
