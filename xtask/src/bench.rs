@@ -314,14 +314,8 @@ fn first_paint() -> ExitCode {
     let steps: Vec<Step> = crate::builds::SETUP_STEPS
         .into_iter()
         .chain([
-            (
-                "Chromium and chromedriver (Debian)",
-                crate::tools::ensure_chromium as fn() -> StepResult,
-            ),
-            (
-                "Trunk release build, compressed copies",
-                crate::builds::build_spa,
-            ),
+            crate::tools::CHROMIUM,
+            crate::builds::BUILD_SPA,
             (
                 "Patient link to Join on a slow phone, cold and warm",
                 measure,

@@ -102,15 +102,12 @@ pub fn build_service() -> StepResult {
     ]))
 }
 
+/// The step that runs [`build_spa`].
+pub const BUILD_SPA: Step = ("Trunk release build, compressed copies", build_spa);
+
 /// `cargo xtask build`: the set-up, then the release SPA in `dist/` with its
 /// compressed copies, ready to copy to a static host.
 pub fn build() -> ExitCode {
-    let steps: Vec<Step> = SETUP_STEPS
-        .into_iter()
-        .chain([(
-            "Trunk release build, compressed copies",
-            build_spa as fn() -> StepResult,
-        )])
-        .collect();
+    let steps: Vec<Step> = SETUP_STEPS.into_iter().chain([BUILD_SPA]).collect();
     run_steps_for("build", &steps)
 }

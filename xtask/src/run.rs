@@ -1,12 +1,12 @@
 //! `cargo xtask run`: set up, build, then serve Hearth on one port.
 
-use crate::builds::{build_service, build_spa, SETUP_STEPS};
+use crate::builds::{build_service, BUILD_SPA, SETUP_STEPS};
 use crate::steps::{run_steps, Step};
 use std::process::{Command, ExitCode};
 
 pub fn run(service_args: &[String]) -> ExitCode {
     let builds: [Step; 2] = [
-        ("Build the SPA (release)", build_spa),
+        BUILD_SPA,
         ("Build the token service (release)", build_service),
     ];
     let steps: Vec<Step> = SETUP_STEPS.into_iter().chain(builds).collect();

@@ -2,7 +2,7 @@
 //! summary line.
 
 use crate::budget;
-use crate::builds::{build_spa, SETUP_STEPS};
+use crate::builds::{BUILD_SPA, SETUP_STEPS};
 use crate::steps::{run_command, run_steps, Step, StepResult};
 use crate::tools;
 use std::process::{Command, ExitCode};
@@ -83,12 +83,12 @@ fn end_to_end() -> StepResult {
 
 pub fn test() -> ExitCode {
     let checks: [Step; 8] = [
-        ("Chromium and chromedriver (Debian)", tools::ensure_chromium),
+        tools::CHROMIUM,
         ("cargo fmt --check", fmt),
         ("clippy -D warnings (host)", clippy_host),
         ("clippy -D warnings (wasm32)", clippy_wasm),
         ("unit and integration tests", unit_and_integration),
-        ("Trunk release build", build_spa),
+        BUILD_SPA,
         ("first-paint size budget", size_budget),
         ("browser end-to-end tests", end_to_end),
     ];

@@ -1,7 +1,7 @@
 //! Idempotent installs of everything the build and the tests need. Each check
 //! is cheap, so a second run only prints "already installed".
 
-use crate::steps::{command_output, run_command, StepResult};
+use crate::steps::{command_output, run_command, Step, StepResult};
 use std::path::Path;
 use std::process::Command;
 
@@ -57,6 +57,9 @@ pub fn ensure_npm_packages() -> StepResult {
     }
     run_command(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
+
+/// The step that installs [`ensure_chromium`], for every command that opens a browser.
+pub const CHROMIUM: Step = ("Chromium and chromedriver (Debian)", ensure_chromium);
 
 /// Debian's Chromium and its matching driver, for the browser tests.
 pub fn ensure_chromium() -> StepResult {
