@@ -1,7 +1,7 @@
 //! The service as an attacker meets it: each test replays one way of
 //! getting around a limit or a rule, and must be refused.
 
-use crate::helpers::assert_error;
+use crate::helpers::{assert_error, minted};
 use crate::helpers::{spawn_app, spawn_app_with, TestApp, CLINICIAN_ONE, INVITE_KEY, SESSION_KEY};
 use crate::signalling::{closed_with, connect, guest_token, next, refused, visit};
 use api_types::{close_code, ServerSignal};
@@ -216,21 +216,13 @@ async fn a_copied_patient_link_cannot_push_the_patient_out() {
     let app = spawn_app();
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let created = app.create_visit(&session).await;
-    let mint = |device: Option<&str>| {
-        let body = json!({"invite": created.patient_invite, "device": device});
-        let app = &app;
-        async move { app.post("/api/token", &body, None).await }
-    };
-    let token = |response: reqwest::Response| async move {
-        assert_eq!(response.status(), 200);
-        response.json::<api_types::TokenResponse>().await.unwrap()
-    };
+    let mint = |device| app.token_for_device(&created.patient_invite, device);
     // A token the link holder minted before the patient arrived.
-    let early = token(mint(Some("copied-link")).await).await;
-    let phone = token(mint(Some("patients-phone")).await).await;
+    let early = minted(mint(Some("copied-link")).await).await;
+    let phone = minted(mint(Some("patients-phone")).await).await;
     let mut patient = connect(&app, &phone.token).await;
     next(&mut patient).await;
-    let clinician_token = token(app.token_for_visit(&session, &created.visit_id).await).await;
+    let clinician_token = minted(app.token_for_visit(&session, &created.visit_id).await).await;
     let mut clinician = connect(&app, &clinician_token.token).await;
     next(&mut clinician).await;
     next(&mut patient).await;
@@ -270,7 +262,7 @@ async fn a_copied_patient_link_cannot_push_the_patient_out() {
     );
 
     // The patient's own device may take its place over (another tab)...
-    let tab = token(mint(Some("patients-phone")).await).await;
+    let tab = minted(mint(Some("patients-phone")).await).await;
     let mut second_tab = connect(&app, &tab.token).await;
     assert!(matches!(
         next(&mut second_tab).await,
@@ -280,7 +272,7 @@ async fn a_copied_patient_link_cannot_push_the_patient_out() {
     // ...and once the patient has left, the link works on any device.
     second_tab.close(None).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let laptop = token(mint(Some("patients-laptop")).await).await;
+    let laptop = minted(mint(Some("patients-laptop")).await).await;
     let mut laptop_socket = connect(&app, &laptop.token).await;
     assert!(matches!(
         next(&mut laptop_socket).await,

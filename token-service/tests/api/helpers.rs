@@ -1,4 +1,4 @@
-use api_types::{CreateVisitResponse, SessionResponse};
+use api_types::{CreateVisitResponse, SessionResponse, TokenResponse};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use token_service::accounts::hash_password;
@@ -119,6 +119,17 @@ impl TestApp {
             .await
     }
 
+    /// `POST /api/token` with a patient invite from one browser: its device
+    /// secret, or none (`None`: an older SPA that sends no `device`).
+    pub async fn token_for_device(&self, invite: &str, device: Option<&str>) -> reqwest::Response {
+        self.post(
+            "/api/token",
+            &json!({ "invite": invite, "device": device }),
+            None,
+        )
+        .await
+    }
+
     /// `POST /api/token` for a clinician: their session and a visit id.
     pub async fn token_for_visit(&self, session: &str, visit_id: &str) -> reqwest::Response {
         self.post(
@@ -174,6 +185,12 @@ pub async fn error_code(response: reqwest::Response) -> String {
 }
 
 /// Asserts the status and the error code together.
+/// The token a `POST /api/token` minted; fails the test unless it is a 200.
+pub async fn minted(response: reqwest::Response) -> TokenResponse {
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
 pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) {
     assert_eq!(response.status(), status, "expected {status} {code}");
     assert_eq!(error_code(response).await, code);

@@ -3,7 +3,7 @@
 //! rooms, and presence, "running late", copied links, the guest cap and End
 //! visit are decided from those same rooms through the REST API.
 
-use crate::helpers::{assert_error, spawn_app_with, TestApp, CLINICIAN_ONE};
+use crate::helpers::{assert_error, minted, spawn_app_with, TestApp, CLINICIAN_ONE};
 use api_types::TokenResponse;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -43,20 +43,6 @@ async fn cache_expires() {
     tokio::time::sleep(token_service::twilio_rest::CACHE_FOR + Duration::from_millis(100)).await;
 }
 
-async fn token(response: reqwest::Response) -> TokenResponse {
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-async fn patient_token(app: &TestApp, invite: &str, device: &str) -> reqwest::Response {
-    app.post(
-        "/api/token",
-        &json!({"invite": invite, "device": device}),
-        None,
-    )
-    .await
-}
-
 async fn join(emulator: &Emulator, token: &TokenResponse) -> Participant {
     Participant::join(&emulator.signalling_url, &token.token, &token.room)
         .await
@@ -78,6 +64,7 @@ async fn presence_running_late_and_end_visit_follow_the_emulated_room() {
     let (app, emulator) = app_on_emulator();
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
+    let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
     assert_eq!(presence(&app, &session, &visit.visit_id).await, "empty");
     let late = json!({"visit_id": visit.visit_id, "minutes": 5});
     let deliver_from_dashboard = || async {
@@ -94,13 +81,13 @@ async fn presence_running_late_and_end_visit_follow_the_emulated_room() {
         false,
         "no room, nobody waiting"
     );
-    let guest = token(app.token_for_invite(&visit.guest_invite).await).await;
+    let guest = minted(app.token_for_invite(&visit.guest_invite).await).await;
     let guest = join(&emulator, &guest).await;
     cache_expires().await;
     assert_eq!(deliver_from_dashboard().await, false, "only a guest waits");
     guest.leave().await;
 
-    let patient_token = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let patient_token = minted(from_device("phone").await).await;
     let mut patient = join(&emulator, &patient_token).await;
     cache_expires().await;
     assert_eq!(
@@ -109,7 +96,7 @@ async fn presence_running_late_and_end_visit_follow_the_emulated_room() {
     );
     assert_eq!(deliver_from_dashboard().await, true);
 
-    let clinician_token = token(app.token_for_visit(&session, &visit.visit_id).await).await;
+    let clinician_token = minted(app.token_for_visit(&session, &visit.visit_id).await).await;
     let mut clinician = join(&emulator, &clinician_token).await;
     cache_expires().await;
     assert_eq!(presence(&app, &session, &visit.visit_id).await, "in_call");
@@ -129,24 +116,20 @@ async fn a_copied_link_and_a_fourth_guest_are_kept_out_of_the_emulated_room() {
     let (app, emulator) = app_on_emulator();
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
+    let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
 
-    let phone = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let phone = minted(from_device("phone").await).await;
     let mut first_tab = join(&emulator, &phone).await;
-    assert_error(
-        patient_token(&app, &visit.patient_invite, "copied-link").await,
-        409,
-        "patient_elsewhere",
-    )
-    .await;
+    assert_error(from_device("copied-link").await, 409, "patient_elsewhere").await;
     // The same device may come back; Twilio then ends its older connection.
-    let again = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let again = minted(from_device("phone").await).await;
     assert_eq!(again.identity, phone.identity);
     let second_tab = join(&emulator, &again).await;
     assert_eq!(first_tab.ended().await, 53205);
 
     let mut guests = Vec::new();
     for _ in 0..3 {
-        let guest = token(app.token_for_invite(&visit.guest_invite).await).await;
+        let guest = minted(app.token_for_invite(&visit.guest_invite).await).await;
         guests.push(join(&emulator, &guest).await);
     }
     cache_expires().await;
@@ -157,12 +140,7 @@ async fn a_copied_link_and_a_fourth_guest_are_kept_out_of_the_emulated_room() {
     )
     .await;
     // The patient and the clinician still get in.
-    assert_eq!(
-        patient_token(&app, &visit.patient_invite, "phone")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(from_device("phone").await.status(), 200);
     assert_eq!(
         app.token_for_visit(&session, &visit.visit_id)
             .await
@@ -180,7 +158,7 @@ async fn a_copied_link_and_a_fourth_guest_are_kept_out_of_the_emulated_room() {
     // Once the patient has left, the link works on any device, each its own identity.
     second_tab.leave().await;
     cache_expires().await;
-    let laptop = token(patient_token(&app, &visit.patient_invite, "laptop").await).await;
+    let laptop = minted(from_device("laptop").await).await;
     assert_ne!(laptop.identity, phone.identity);
     assert_eq!(
         laptop.identity.rsplit_once('.').map(|(patient, _)| patient),
@@ -193,7 +171,8 @@ async fn the_emulator_checks_tokens_as_twilio_does() {
     let (app, emulator) = app_on_emulator();
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
-    let patient = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
+    let patient = minted(from_device("phone").await).await;
 
     let refused = |token: String, room: String| {
         let url = emulator.signalling_url.clone();
@@ -217,11 +196,12 @@ async fn a_full_emulated_room_refuses_the_next_participant_with_53105() {
     let (app, emulator) = app_on_emulator_of(2);
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
-    let patient = token(patient_token(&app, &visit.patient_invite, "phone").await).await;
+    let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
+    let patient = minted(from_device("phone").await).await;
     let _patient = join(&emulator, &patient).await;
-    let clinician = token(app.token_for_visit(&session, &visit.visit_id).await).await;
+    let clinician = minted(app.token_for_visit(&session, &visit.visit_id).await).await;
     let _clinician = join(&emulator, &clinician).await;
-    let guest = token(app.token_for_invite(&visit.guest_invite).await).await;
+    let guest = minted(app.token_for_invite(&visit.guest_invite).await).await;
     let refused = Participant::join(&emulator.signalling_url, &guest.token, &guest.room).await;
     assert_eq!(refused.err(), Some(53105));
 }
