@@ -17,6 +17,11 @@ mod services;
 mod video;
 mod visit;
 
+/// Talc instead of dlmalloc: a smaller wasm for the first-paint budget.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The patients' page (`index.html`): visit screens only.
 pub fn start_patient_page() {
     start(app::Pages(app::patient_pages));
