@@ -330,12 +330,18 @@ impl Browser {
         }
     }
 
-    async fn save_artifacts(&self, name: &str) {
+    /// Saves what the page shows now as `target/e2e-artifacts/{name}.png`.
+    pub async fn screenshot(&self, name: &str) {
         let dir = crate::artifacts_dir();
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
+    }
+
+    async fn save_artifacts(&self, name: &str) {
+        let dir = crate::artifacts_dir();
+        self.screenshot(name).await;
         let _ = std::fs::write(
             dir.join(format!("{name}.console.log")),
             self.console_log().await,

@@ -2,6 +2,7 @@
 //! the release build in `dist/` and the real token service, on free ports.
 
 pub mod browser;
+pub mod chat;
 pub mod far_end;
 pub mod flows;
 pub mod servers;

@@ -6,6 +6,7 @@
 //! end, as in the built-in tests.
 
 use e2e::browser::{with_browser, with_browsers, Browser};
+use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
 use e2e::far_end::{controls_reach, record_local_media, remote_of};
 use e2e::flows::{
     clinician_creates_visit, clinician_starts_visit, join, press_join, sees_and_hears_remote,
@@ -26,6 +27,9 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
     let (service, emulator) = spawn_twilio_service_on_emulator("sdk-visit");
     with_browsers("sdk_visit", 3, async |browsers: &[Browser]| {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
+        for b in browsers {
+            record_what_servers_receive(b).await?;
+        }
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
 
         // Nobody waits yet: "running late" neither joins nor creates the room.
@@ -117,6 +121,20 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
             "clinician (Twilio SDK)",
         )
         .await?;
+
+        // Chat over the data tracks: it shows in the other browser, and
+        // neither the emulator (in Twilio's place) nor the service carried it.
+        let sentinel = format!("sentinel-{}-sdk-chat", std::process::id());
+        let question = format!("{sentinel} How is the knee today?");
+        chat_reaches(clinician, patient, &question, "Clinician").await?;
+        chat_reaches(
+            patient,
+            clinician,
+            &format!("{sentinel} Better."),
+            "Pat Example",
+        )
+        .await?;
+        no_server_carried(&[clinician, patient], &sentinel).await?;
 
         // The clinician steps out and comes back.
         clinician.click("button.leave").await?;

@@ -181,10 +181,27 @@ pub fn end_message(reason: EndReason) -> &'static str {
     }
 }
 
+/// A running time as a clock: "4:05", or "1:02:09" past an hour.
+pub fn clock(seconds: u64) -> String {
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
+    } else {
+        format!("{minutes}:{seconds:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::services::http::with_code as status;
+
+    #[test]
+    fn clocks_read_as_minutes_then_hours() {
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(245), "4:05");
+        assert_eq!(clock(3729), "1:02:09");
+    }
 
     #[test]
     fn invite_codes_map_to_what_the_patient_should_do() {

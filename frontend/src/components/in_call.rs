@@ -1,9 +1,12 @@
 //! The call: everyone else's video with a caption that always shows their
-//! role, the intake answers for the clinician, and the room's controls.
+//! role, the intake answers for the clinician, the chat and the room's
+//! controls.
 
+use crate::components::chat::{Chat, ShownLine};
 use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
-use crate::hooks::use_video_room::Remotes;
+use crate::components::wait_timer::CallClock;
+use crate::hooks::use_video_room::{ChatLog, Remotes};
 use crate::messages::{caption, participant_label};
 use crate::video::IntakeAnswer;
 use crate::visit::machine::Remote;
@@ -22,6 +25,10 @@ pub struct InCallProps<'a> {
     /// For a clinician: what the service said about the visit.
     pub notice: Option<&'a String>,
     pub intake: Option<&'a Vec<IntakeAnswer>>,
+    /// When this person joined, for the clinician's visit clock.
+    pub joined_since: Option<u64>,
+    pub chat: &'a ChatLog,
+    pub onsay: Callback<String>,
     pub self_view: Html,
     pub controls: Html,
     pub media_note: Html,
@@ -29,8 +36,30 @@ pub struct InCallProps<'a> {
 }
 
 pub fn in_call(props: InCallProps<'_>) -> Html {
+    let chat_lines = props
+        .chat
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let who = match &line.from {
+                None => "You".to_owned(),
+                Some(identity) => caption(
+                    props.remotes.names.get(identity),
+                    Role::from_identity(identity)?,
+                ),
+            };
+            Some(ShownLine {
+                who,
+                mine: line.from.is_none(),
+                text: line.text.clone(),
+            })
+        })
+        .collect::<Vec<_>>();
     html! {
         <section class="call" data-view="call">
+            if props.role == Role::Provider {
+                if let Some(since) = props.joined_since { <CallClock {since} /> }
+            }
             if props.reconnecting { <p class="banner" role="status">{ "Reconnecting…" }</p> }
             <div class="remotes">
                 { for props.people.iter().map(|(identity, remote)| html! {
@@ -49,6 +78,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             }
             { props.media_note.clone() }
             { props.self_view.clone() }
+            <Chat lines={chat_lines} received={props.chat.received} onsend={props.onsay} />
             { props.controls.clone() }
             { props.device_settings.clone() }
         </section>

@@ -1,6 +1,7 @@
 //! Widgets the pages are made of: none is a screen of its own.
 
 pub mod call_controls;
+pub mod chat;
 pub mod create_visit_form;
 pub mod device_settings;
 pub mod end_visit;

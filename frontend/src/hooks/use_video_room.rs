@@ -1,12 +1,15 @@
 //! The visit's room on either backend, as a page needs it: the
 //! waiting-room machine's view, the other people's media and names, and the
-//! actions (join, leave, mute, camera, intake). The room is left, and the
-//! camera stopped, however the visit ends or the page goes.
+//! actions (join, leave, mute, camera, intake, chat). The room is left, the
+//! camera stopped and the chat forgotten, however the visit ends or the page
+//! goes.
 
 use crate::hooks::LocalMedia;
 use crate::media::{self, Kind};
 use crate::video::join_error::JoinError;
-use crate::video::{IntakeAnswer, MediaFailure, RoomEvent, Signalling, VideoRoom};
+use crate::video::{
+    clean_text, IntakeAnswer, MediaFailure, RoomEvent, Signalling, VideoRoom, MAX_CHAT_CHARS,
+};
 use crate::visit::machine::{Input, Remote, View, VisitState};
 use api_types::TokenResponse;
 use std::collections::BTreeMap;
@@ -54,22 +57,69 @@ pub struct Remotes {
     pub names: BTreeMap<String, String>,
 }
 
+/// One chat message: from someone else (by identity), or ours (`None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatLine {
+    pub from: Option<String>,
+    pub text: String,
+}
+
+/// The chat so far, in this tab's memory only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatLog {
+    /// The latest [`CHAT_LINES_KEPT`] messages, oldest first.
+    pub lines: Vec<ChatLine>,
+    /// How many messages others have sent us, for the unread count.
+    pub received: usize,
+}
+
+/// The most messages kept: a flood from another browser cannot grow the
+/// page's memory without bound.
+const CHAT_LINES_KEPT: usize = 200;
+
+pub enum ChatUpdate {
+    Add(ChatLine),
+    Forget,
+}
+
+impl Reducible for ChatLog {
+    type Action = ChatUpdate;
+
+    fn reduce(self: Rc<Self>, update: ChatUpdate) -> Rc<Self> {
+        let ChatUpdate::Add(line) = update else {
+            return Rc::default();
+        };
+        let mut log = (*self).clone();
+        log.received += usize::from(line.from.is_some());
+        log.lines.push(line);
+        let excess = log.lines.len().saturating_sub(CHAT_LINES_KEPT);
+        log.lines.drain(..excess);
+        Rc::new(log)
+    }
+}
+
 /// The room as the page sees it on this render.
 pub struct VideoRoomHandle {
     pub view: View,
     machine: UseReducerHandle<Machine>,
     remotes: UseReducerHandle<RemotesState>,
+    chat: UseReducerHandle<ChatLog>,
     pub audio_on: bool,
     pub video_on: bool,
     pub join_error: Option<JoinError>,
     pub notice: Option<String>,
     pub intake: Option<Vec<IntakeAnswer>>,
     pub media_failure: Option<MediaFailure>,
+    /// When this person first joined the room (Unix seconds), kept over a
+    /// reload.
+    pub joined_since: Option<u64>,
     pub join: Callback<JoinChoice>,
     pub leave: Callback<MouseEvent>,
     /// Mute / Camera off and back, for everyone in the room.
     pub toggle: Callback<Kind>,
     pub share_intake: Callback<Vec<IntakeAnswer>>,
+    /// Says a chat message to everyone in the room now.
+    pub say: Callback<String>,
 }
 
 impl VideoRoomHandle {
@@ -81,6 +131,11 @@ impl VideoRoomHandle {
     /// Their media and chosen names.
     pub fn remotes(&self) -> &Remotes {
         &self.remotes.0
+    }
+
+    /// The chat since this visit's call began here.
+    pub fn chat(&self) -> &ChatLog {
+        &self.chat
     }
 }
 
@@ -125,8 +180,9 @@ impl Reducible for RemotesState {
     }
 }
 
-/// Remembers, for this tab, that the person had joined this room, so a
-/// reload takes them straight back in instead of through the check again.
+/// Remembers, for this tab, that the person had joined this room and since
+/// when, so a reload takes them straight back in instead of through the
+/// check again, and the visit's clock keeps its start.
 mod rejoin {
     fn key(room: &str) -> String {
         format!("hearth.joined.{room}")
@@ -136,20 +192,23 @@ mod rejoin {
         web_sys::window()?.session_storage().ok()?
     }
 
+    /// A join keeps the first join's time; a leave forgets it.
     pub fn remember(room: &str, joined: bool) {
-        if let Some(storage) = storage() {
-            let _ = if joined {
-                storage.set_item(&key(room), "1")
-            } else {
-                storage.remove_item(&key(room))
-            };
-        }
+        let Some(storage) = storage() else {
+            return;
+        };
+        let _ = match (joined, joined_since(room)) {
+            (true, Some(_)) => Ok(()),
+            (true, None) => {
+                storage.set_item(&key(room), &crate::services::now_seconds().to_string())
+            }
+            (false, _) => storage.remove_item(&key(room)),
+        };
     }
 
-    pub fn was_joined(room: &str) -> bool {
-        storage()
-            .and_then(|s| s.get_item(&key(room)).ok().flatten())
-            .is_some()
+    /// When the person first joined, if they have not left since.
+    pub fn joined_since(room: &str) -> Option<u64> {
+        storage()?.get_item(&key(room)).ok()??.parse().ok()
     }
 }
 
@@ -173,6 +232,7 @@ pub fn use_video_room(
 ) -> VideoRoomHandle {
     let machine = use_reducer(|| Machine(VisitState::new(token.role)));
     let remotes = use_reducer(RemotesState::default);
+    let chat = use_reducer(ChatLog::default);
     let room = use_mut_ref(|| None::<VideoRoom>);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
@@ -192,9 +252,10 @@ pub fn use_video_room(
     }
 
     let on_event = {
-        let (machine, remotes, room, join_error, notice, intake, media_failure) = (
+        let (machine, remotes, chat, room, join_error, notice, intake, media_failure) = (
             machine.clone(),
             remotes.clone(),
+            chat.clone(),
             room.clone(),
             join_error.clone(),
             notice.clone(),
@@ -220,6 +281,10 @@ pub fn use_video_room(
             RoomEvent::RemoteName { identity, name } => {
                 remotes.dispatch(RemoteUpdate::Name(identity, name))
             }
+            RoomEvent::Chat { identity, text } => chat.dispatch(ChatUpdate::Add(ChatLine {
+                from: Some(identity),
+                text,
+            })),
         })
     };
 
@@ -267,7 +332,7 @@ pub fn use_video_room(
         let (join, room_name) = (join.clone(), token.room.clone());
         let ready = local.stream.is_some();
         use_effect_with(ready, move |ready| {
-            if *ready && rejoin::was_joined(&room_name) {
+            if *ready && rejoin::joined_since(&room_name).is_some() {
                 join.emit(JoinChoice {
                     name: rejoin_as,
                     with: JoinWith::default(),
@@ -305,14 +370,16 @@ pub fn use_video_room(
         let (room, local) = (room.clone(), local.clone());
         use_effect_with((), move |_| move || release(&room, &local));
     }
-    // However the visit ends, the room is released and the camera turned off.
+    // However the visit ends, the room is released, the camera turned off
+    // and the chat forgotten.
     let view = machine.0.view();
     {
-        let (room, local) = (room.clone(), local.clone());
+        let (room, local, chat) = (room.clone(), local.clone(), chat.clone());
         let ended = matches!(view, View::Ended(_));
         use_effect_with(ended, move |ended| {
             if *ended {
                 release(&room, &local);
+                chat.dispatch(ChatUpdate::Forget);
             }
         });
     }
@@ -342,19 +409,62 @@ pub fn use_video_room(
         })
     };
 
+    let say = {
+        let (room, chat) = (room.clone(), chat.clone());
+        Callback::from(move |text: String| {
+            let (Some(room), Some(text)) = (&*room.borrow(), clean_text(&text, MAX_CHAT_CHARS))
+            else {
+                return;
+            };
+            room.chat(text.clone());
+            chat.dispatch(ChatUpdate::Add(ChatLine { from: None, text }));
+        })
+    };
+
     VideoRoomHandle {
         view,
         machine,
         remotes,
+        chat,
         audio_on: *audio_on,
         video_on: *video_on,
         join_error: *join_error,
         notice: (*notice).clone(),
         intake: (*intake).clone(),
         media_failure: *media_failure,
+        joined_since: rejoin::joined_since(&token.room),
         join,
         leave,
         toggle,
         share_intake,
+        say,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(from: Option<&str>, text: &str) -> ChatUpdate {
+        ChatUpdate::Add(ChatLine {
+            from: from.map(str::to_owned),
+            text: text.to_owned(),
+        })
+    }
+
+    #[test]
+    fn the_chat_counts_what_others_sent_keeps_the_latest_and_forgets_at_the_end() {
+        let mut log = Rc::new(ChatLog::default());
+        log = log.reduce(line(None, "hello"));
+        log = log.reduce(line(Some("patient.p"), "hi"));
+        assert_eq!(log.received, 1);
+        assert_eq!(log.lines.len(), 2);
+        for n in 0..CHAT_LINES_KEPT {
+            log = log.reduce(line(Some("guest.g"), &n.to_string()));
+        }
+        assert_eq!(log.lines.len(), CHAT_LINES_KEPT);
+        assert_eq!(log.lines[0].text, "0");
+        assert_eq!(log.received, CHAT_LINES_KEPT + 1);
+        assert_eq!(*log.reduce(ChatUpdate::Forget), ChatLog::default());
     }
 }

@@ -7,7 +7,7 @@ pub mod twilio;
 
 use crate::media::Kind;
 use crate::visit::machine::Input;
-use api_types::{TokenResponse, VideoMode};
+use api_types::{Role, TokenResponse, VideoMode};
 use join_error::JoinError;
 use local::LocalRoom;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,11 @@ pub enum RoomEvent {
     NoticeSeen,
     /// Some media could not be sent or received; the call goes on.
     MediaFailed(MediaFailure),
+    /// A chat message from someone in the call, browser to browser.
+    Chat {
+        identity: String,
+        text: String,
+    },
 }
 
 /// Which way media failed, for a plain-language note on screen.
@@ -139,6 +144,16 @@ impl VideoRoom {
         }
     }
 
+    /// Says `text` in the chat to everyone in the room now, browser to
+    /// browser; nobody who arrives later receives it.
+    pub fn chat(&self, text: String) {
+        let message = PeerMessage::Chat { text };
+        match self {
+            VideoRoom::Local(room) => room.send_to_everyone(&message),
+            VideoRoom::Twilio(room) => room.send(&message),
+        }
+    }
+
     /// Sends a new capture (the person changed camera or microphone).
     pub fn use_media(&self, stream: MediaStream) {
         match self {
@@ -185,6 +200,10 @@ pub enum PeerMessage {
     },
     /// The patient's browser showed the notice.
     NoticeSeen,
+    /// An in-call chat message, never kept.
+    Chat {
+        text: String,
+    },
 }
 
 /// One answered question, with the question's words so the clinician's
@@ -205,7 +224,7 @@ const MAX_ANSWER_CHARS: usize = 2000;
 /// What a message from `from` means here (pure, tested natively): names
 /// are cleaned; intake answers count only from a patient, bounded.
 pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
-    let from_patient = api_types::Role::from_identity(from) == Some(api_types::Role::Patient);
+    let from_patient = Role::from_identity(from) == Some(Role::Patient);
     match message {
         PeerMessage::Notice { text } => from
             .starts_with(NOTICE_PREFIX)
@@ -215,6 +234,12 @@ pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
             identity: from.to_owned(),
             name,
         }),
+        PeerMessage::Chat { text } => Role::from_identity(from)
+            .and(clean_text(&text, MAX_CHAT_CHARS))
+            .map(|text| RoomEvent::Chat {
+                identity: from.to_owned(),
+                text,
+            }),
         PeerMessage::Intake { answers } => from_patient.then(|| {
             RoomEvent::Intake(
                 answers
@@ -232,19 +257,26 @@ pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
 
 /// Longest name shown for a participant.
 pub const MAX_NAME_CHARS: usize = 60;
+/// Longest chat message sent or shown.
+pub const MAX_CHAT_CHARS: usize = 1000;
 
-/// A display name as shown to others: trimmed, no control or invisible
-/// formatting characters (a right-to-left override could make "Guest"
-/// read as something else), at most [`MAX_NAME_CHARS`]; `None` when
-/// nothing is left.
+/// A display name as shown to others: see [`clean_text`].
 pub fn clean_name(name: &str) -> Option<String> {
-    let cleaned: String = name
+    clean_text(name, MAX_NAME_CHARS)
+}
+
+/// Text from another browser as shown here: trimmed, no control or
+/// invisible formatting characters (a right-to-left override could make
+/// "Guest" read as something else), at most `max` characters; `None` when
+/// nothing is left.
+pub fn clean_text(text: &str, max: usize) -> Option<String> {
+    let cleaned: String = text
         .chars()
         .filter(|&c| !c.is_control() && !is_format(c))
         .collect::<String>()
         .trim()
         .chars()
-        .take(MAX_NAME_CHARS)
+        .take(max)
         .collect();
     (!cleaned.is_empty()).then_some(cleaned)
 }
@@ -313,6 +345,29 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&PeerMessage::NoticeSeen).unwrap(),
             r#""notice_seen""#
+        );
+    }
+
+    #[test]
+    fn chat_counts_from_people_in_the_visit_cleaned_and_bounded() {
+        let chat = |text: &str| PeerMessage::Chat { text: text.into() };
+        assert_eq!(
+            peer_event("guest.g", chat(" Can you hear me?\u{202E} ")),
+            Some(RoomEvent::Chat {
+                identity: "guest.g".into(),
+                text: "Can you hear me?".into()
+            })
+        );
+        assert_eq!(peer_event("notice.n1", chat("hi")), None);
+        assert_eq!(peer_event("patient.p", chat(" \u{200B} ")), None);
+        let Some(RoomEvent::Chat { text, .. }) = peer_event("provider.c", chat(&"y".repeat(5000)))
+        else {
+            panic!("a long message is cut, not dropped");
+        };
+        assert_eq!(text.chars().count(), MAX_CHAT_CHARS);
+        assert_eq!(
+            serde_json::to_string(&chat("hi")).unwrap(),
+            r#"{"chat":{"text":"hi"}}"#
         );
     }
 

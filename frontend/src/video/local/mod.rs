@@ -265,18 +265,29 @@ impl LocalRoom {
     /// clinicians who connect later get them when their channel opens.
     pub fn share_intake(&self, answers: Vec<IntakeAnswer>) {
         self.inner.borrow_mut().intake = json::to_string(&PeerMessage::Intake { answers });
-        let peers: Vec<(String, RtcDataChannel)> = self
-            .inner
+        for (to, channel) in self.open_channels() {
+            self.send_intake_to(&to, &channel);
+        }
+    }
+
+    /// Sends `message` to everyone connected now.
+    pub fn send_to_everyone(&self, message: &PeerMessage) {
+        if let Some(text) = json::to_string(message) {
+            for (_, channel) in self.open_channels() {
+                let _ = channel.send_with_str(&text);
+            }
+        }
+    }
+
+    /// Each connected peer's data channel that is open, by identity.
+    fn open_channels(&self) -> Vec<(String, RtcDataChannel)> {
+        self.inner
             .borrow()
             .peers
             .iter()
+            .filter(|(_, peer)| peer.channel.ready_state() == web_sys::RtcDataChannelState::Open)
             .map(|(id, peer)| (id.clone(), peer.channel.clone()))
-            .collect();
-        for (to, channel) in peers {
-            if channel.ready_state() == web_sys::RtcDataChannelState::Open {
-                self.send_intake_to(&to, &channel);
-            }
-        }
+            .collect()
     }
 
     /// Intake answers go to clinicians only.

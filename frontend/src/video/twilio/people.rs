@@ -147,7 +147,8 @@ impl TwilioRoom {
             self.send(message);
         }
     }
-    pub(super) fn send(&self, message: &PeerMessage) {
+    /// Sends `message` on our data track, which everyone here receives.
+    pub fn send(&self, message: &PeerMessage) {
         if let (Some(data), Some(text)) = (&self.inner.borrow().data, json::to_string(message)) {
             data.send(&text);
         }

@@ -1,0 +1,122 @@
+//! What the call offers beside media, checked where people meet it: chat in
+//! the other browser (and in no server), the clinician's visit clock, and
+//! the call's layout on a phone, measured on the screen.
+
+use e2e::browser::{Browser, TestResult};
+use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
+use e2e::dist_dir;
+use e2e::flows::{
+    clinician_creates_visit, clinician_starts_visit, fits_a_phone, join,
+    no_serious_accessibility_problems, IN_CALL, PATIENT_WAITING, SHORT,
+};
+use e2e::servers::spawn_service;
+
+/// On a phone the other person fills the width with the self-view over its
+/// top corner, and the controls are a bar at the bottom of the screen with
+/// targets of at least 44 px that nothing covers.
+async fn laid_out_for_a_phone(b: &Browser) -> TestResult {
+    let found = b
+        .eval(
+            "const box = css => document.querySelector(css).getBoundingClientRect();
+             const remote = box('.remote video'), me = box('.self-view'), bar = box('.controls');
+             const buttons = [...document.querySelectorAll('.controls button')]
+               .map(b => b.getBoundingClientRect());
+             return {
+               remoteFillsWidth: remote.width >= window.innerWidth * 0.9,
+               selfViewOverRemote: me.top >= remote.top && me.bottom <= remote.bottom
+                 && me.left >= remote.left && me.right <= remote.right,
+               barAtBottom: Math.abs(bar.bottom - window.innerHeight) <= 1,
+               barClear: me.bottom <= bar.top,
+               smallestTarget: Math.min(...buttons.map(r => Math.min(r.width, r.height))),
+             };",
+        )
+        .await?;
+    let holds = |key: &str| found[key].as_bool() == Some(true);
+    let layout_ok = [
+        "remoteFillsWidth",
+        "selfViewOverRemote",
+        "barAtBottom",
+        "barClear",
+    ]
+    .iter()
+    .all(|key| holds(key));
+    if layout_ok && found["smallestTarget"].as_f64() >= Some(44.0) {
+        Ok(())
+    } else {
+        Err(format!("the call on a phone: {found}"))
+    }
+}
+
+#[tokio::test]
+async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers_in_call(&service, async |clinician, patient| {
+        let sentinel = format!("sentinel-{}-chat", std::process::id());
+        chat_reaches(
+            clinician,
+            patient,
+            &format!("{sentinel} Can you hear me?"),
+            "Clinician",
+        )
+        .await?;
+        chat_reaches(
+            patient,
+            clinician,
+            &format!("{sentinel} Yes, clearly."),
+            "Patient",
+        )
+        .await?;
+
+        clinician
+            .wait_until(
+                "/^Visit time 0:0[1-9]$/.test(document.querySelector('.call-clock')?.textContent)",
+                SHORT,
+            )
+            .await?;
+        laid_out_for_a_phone(patient).await?;
+        fits_a_phone(patient, "call with the chat open").await?;
+        no_serious_accessibility_problems(patient, "call with the chat open").await?;
+        patient.screenshot("phone-call-with-chat").await;
+
+        no_server_carried(&[clinician, patient], &sentinel).await?;
+        // Leaving forgets the chat.
+        patient.click("button.leave").await?;
+        patient
+            .wait_until("document.querySelector('[data-view=ended]')", SHORT)
+            .await?;
+        let page = patient.eval("return document.body.textContent").await?;
+        if page.to_string().contains(&sentinel) {
+            return Err(format!("the chat outlived the visit: {page}"));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// A clinician (desktop) and a patient on a 390×844 phone, both in the call
+/// on built-in video, each recording what servers receive.
+async fn with_browsers_in_call(
+    service: &e2e::servers::Service,
+    test: impl AsyncFnOnce(&Browser, &Browser) -> TestResult,
+) {
+    e2e::browser::with_browsers("in_call", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        for b in browsers {
+            record_what_servers_receive(b).await?;
+        }
+        patient
+            .client
+            .set_window_size(390, 844)
+            .await
+            .map_err(|e| format!("resize: {e}"))?;
+        let (patient_link, _) = clinician_creates_visit(clinician, service).await?;
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        clinician_starts_visit(clinician).await?;
+        for b in browsers {
+            b.wait_until(IN_CALL, SHORT).await?;
+        }
+        test(clinician, patient).await
+    })
+    .await;
+}
