@@ -168,6 +168,19 @@ impl Browser {
         ))
     }
 
+    /// Presses and releases one key wherever the focus is, as a person
+    /// does (`fantoccini::key::Key` converts to a `char` for special keys).
+    pub async fn press_key(&self, key: char) -> TestResult {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let press = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client
+            .perform_actions(press)
+            .await
+            .map_err(|err| format!("cannot press {key:?}: {err}"))
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> TestResult {
         let element = self.find(css).await?;
         element

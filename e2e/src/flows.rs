@@ -52,11 +52,21 @@ pub async fn clinician_creates_visit(
     b.wait_for_text("h1", "Your visits").await?;
     b.click("form button[type=submit]").await?;
     b.wait_for_text(".visit h2", "Visit").await?;
+    open_manage(b).await?;
     let links = b
         .eval("return [...document.querySelectorAll('.visit input.link')].map(i => i.value)")
         .await?;
     let link = |i: usize| links[i].as_str().map(str::to_owned).ok_or("no visit links");
     Ok((link(0)?, link(1)?))
+}
+
+/// Opens the first visit's "Share & manage" on the clinician's queue (its
+/// links, Running late, End visit, Forget), if it is closed.
+pub async fn open_manage(b: &Browser) -> TestResult {
+    b.click(".queue .visit:first-child button.manage[aria-expanded=false]")
+        .await?;
+    b.wait_until("document.querySelector('.manage-panel')", SHORT)
+        .await
 }
 
 /// Presses Join on the pre-join check once the camera preview is ready.

@@ -3,8 +3,12 @@
 
 use e2e::browser::{with_browsers, Browser, TestResult};
 use e2e::dist_dir;
-use e2e::flows::{clinician_creates_visit, clinician_starts_visit, join, PATIENT_WAITING, SHORT};
-use e2e::servers::spawn_service;
+use e2e::flows::{
+    clinician_creates_visit, clinician_starts_visit, join, no_serious_accessibility_problems,
+    open_manage, press_join, IN_CALL, PATIENT_WAITING, SHORT,
+};
+use e2e::servers::{spawn_service, spawn_service_with};
+use fantoccini::key::Key;
 
 /// Stand-ins for what a test cannot observe from outside the page: each
 /// tone started (the arrival sound) and each desktop notification shown.
@@ -82,6 +86,7 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
         join(guest, &guest_link).await?;
         guest.wait_until(PATIENT_WAITING, SHORT).await?;
         status_is(clinician, "Patient waiting").await?;
+        open_manage(clinician).await?;
         clinician.click("button.end").await?;
         for person in [patient, guest] {
             person
@@ -180,6 +185,85 @@ async fn intake_answers_go_from_the_waiting_room_to_the_clinicians_panel() {
             "unanswered questions are left out: {panel}"
         );
         Ok(())
+    })
+    .await;
+}
+
+/// Which row's main action has the keyboard focus (0 is the top), if any.
+async fn focused_row(b: &Browser) -> TestResult<Option<u64>> {
+    let at = b
+        .eval("return [...document.querySelectorAll('.queue a.start')].indexOf(document.activeElement)")
+        .await?;
+    Ok(at.as_i64().and_then(|i| u64::try_from(i).ok()))
+}
+
+#[tokio::test]
+async fn twenty_visits_fit_one_laptop_screen_waiting_first_and_the_keys_work() {
+    let service = spawn_service_with(Some(dist_dir()), &[("RATE_LIMITS", "off")]);
+    with_browsers("dashboard_twenty", 2, async |browsers: &[Browser]| {
+        let (clinician, patient) = (&browsers[0], &browsers[1]);
+        clinician
+            .devtools(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": false }),
+            )
+            .await
+            .map_err(|e| format!("a 1280x800 screen: {e}"))?;
+        // The first visit, unnamed, ends up at the bottom of 20.
+        let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+        clinician.click("button.manage[aria-expanded=true]").await?;
+        for n in 2..=20 {
+            clinician.eval("document.activeElement.blur()").await?;
+            clinician.press_key('n').await?;
+            let focused = clinician.eval("return document.activeElement.id").await?;
+            assert_eq!(focused, "patient-name", "n moves to the new visit");
+            clinician.fill("#patient-name", &format!("Patient {n:02}")).await?;
+            clinician.click(".new-visit button[type=submit]").await?;
+            clinician
+                .wait_until(&format!("document.querySelectorAll('.queue .visit').length === {n}"), SHORT)
+                .await?;
+        }
+
+        // The patient of the oldest visit arrives: their row goes to the top.
+        join(patient, &patient_link).await?;
+        patient.wait_until(PATIENT_WAITING, SHORT).await?;
+        clinician
+            .wait_for_text(".queue .visit:first-child .status", "Patient waiting · 0 min")
+            .await?;
+        let titles = clinician
+            .eval("return [...document.querySelectorAll('.queue .visit h2')].map(h => h.textContent)")
+            .await?;
+        assert!(titles[0].as_str().unwrap_or_default().starts_with("Visit at "), "{titles}");
+        assert_eq!(titles[1], "Patient 20", "the rest stay newest first: {titles}");
+
+        // The header and all 20 rows fit the 800 px screen, unscrolled.
+        let sizes = clinician
+            .eval("const q = document.querySelector('.queue').getBoundingClientRect();
+                   return [q.top, q.height, q.bottom, window.innerHeight, document.documentElement.scrollHeight]")
+            .await?;
+        println!(
+            "figure: dashboard with 20 visits at 1280x800: header {} px, queue {} px, last row ends at {} px of {} px",
+            sizes[0], sizes[1], sizes[2], sizes[3]
+        );
+        clinician.screenshot("dashboard-twenty-visits").await;
+        if sizes[2].as_f64() > sizes[3].as_f64() {
+            return Err(format!("20 visits do not fit one screen: {sizes}"));
+        }
+        no_serious_accessibility_problems(clinician, "queue of 20").await?;
+
+        // j and k move between the rows; Enter starts the waiting visit.
+        clinician.eval("document.activeElement.blur()").await?;
+        clinician.press_key('j').await?;
+        assert_eq!(focused_row(clinician).await?, Some(0));
+        clinician.press_key('j').await?;
+        clinician.press_key('j').await?;
+        assert_eq!(focused_row(clinician).await?, Some(2));
+        clinician.press_key('k').await?;
+        assert_eq!(focused_row(clinician).await?, Some(1));
+        clinician.press_key('k').await?;
+        clinician.press_key(Key::Enter.into()).await?;
+        press_join(clinician).await?;
+        patient.wait_until(IN_CALL, SHORT).await
     })
     .await;
 }

@@ -2,6 +2,7 @@
 
 use e2e::browser::{with_browser, Browser, TestResult};
 use e2e::dist_dir;
+use e2e::flows::open_manage;
 use e2e::servers::spawn_service;
 
 async fn sign_in(b: &Browser, site: &str, password: &str) -> TestResult {
@@ -27,8 +28,8 @@ async fn a_clinician_creates_a_visit_and_the_patient_link_opens_it() {
         assert_eq!(page, "/clinic.html#/provider/visits");
         b.fill("#patient-name", "Test Patient").await?;
         b.click("form button[type=submit]").await?;
-        b.wait_for_text(".visit h2", "Visit with Test Patient")
-            .await?;
+        b.wait_for_text(".visit h2", "Test Patient").await?;
+        open_manage(b).await?;
         patient_link = b.value_of(".visit input.link").await?;
         // A reload keeps the clinician signed in (this tab's storage).
         b.open_fresh(&format!("{site}/#/provider/visits")).await?;

@@ -9,8 +9,8 @@ use e2e::browser::{with_browser, with_browsers, Browser};
 use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
 use e2e::far_end::{controls_reach, record_local_media, remote_of};
 use e2e::flows::{
-    clinician_creates_visit, clinician_starts_visit, join, press_join, sees_and_hears_remote,
-    IN_CALL, PATIENT_WAITING, SHORT,
+    clinician_creates_visit, clinician_starts_visit, join, open_manage, press_join,
+    sees_and_hears_remote, IN_CALL, PATIENT_WAITING, SHORT,
 };
 use e2e::servers::spawn_twilio_service_on_emulator;
 use std::time::{Duration, Instant};
@@ -171,6 +171,7 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
         clinician
             .open_fresh(&format!("{}/#/provider/visits", service.url))
             .await?;
+        open_manage(clinician).await?;
         clinician.click("button.end").await?;
         patient.wait_until(ENDED, SHORT).await?;
         let words = patient

@@ -12,6 +12,7 @@ mod media;
 mod messages;
 mod pages;
 mod qr;
+mod queue;
 mod route;
 mod services;
 mod video;

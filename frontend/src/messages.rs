@@ -3,10 +3,7 @@
 
 use crate::services::http::HttpError;
 use crate::visit::machine::EndReason;
-use api_types::{
-    ErrorCode, Presence, Role, VisitStatus, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD,
-    MAX_VISIT_MINUTES,
-};
+use api_types::{ErrorCode, Role, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD, MAX_VISIT_MINUTES};
 
 pub const UNREACHABLE: &str =
     "We can't reach the Hearth service. Check your internet connection and try again.";
@@ -50,24 +47,6 @@ pub fn create_visit(err: &HttpError) -> String {
 
 /// A visit's live state for the clinician's list: `None` before the first
 /// answer, `Some(Err(()))` when the service cannot say.
-pub fn visit_status(live: Option<Result<Option<&VisitStatus>, &()>>, now: u64) -> String {
-    match live {
-        None | Some(Ok(None)) => "Checking who is here…".to_owned(),
-        Some(Err(())) => "Status unavailable".to_owned(),
-        Some(Ok(Some(status))) => match status.presence {
-            Presence::Empty => "No one here yet".to_owned(),
-            Presence::GuestWaiting => "Guest waiting".to_owned(),
-            Presence::InCall => "In call".to_owned(),
-            Presence::PatientWaiting => {
-                let minutes = status
-                    .patient_since
-                    .map_or(0, |since| now.saturating_sub(since) / 60);
-                format!("Patient waiting · {minutes} min")
-            }
-        },
-    }
-}
-
 /// Longest patient name the clinician's list keeps (checked in the
 /// browser: the name is never sent).
 pub const MAX_PATIENT_NAME_CHARS: usize = 100;
@@ -238,26 +217,6 @@ mod tests {
             InviteProblem::Busy
         );
         assert!(InviteProblem::Expired.advice().contains("call your clinic"));
-    }
-
-    #[test]
-    fn visit_status_reads_as_words() {
-        let status = |presence, patient_since| VisitStatus {
-            visit_id: "v".into(),
-            presence,
-            patient_since,
-        };
-        let waiting = status(Presence::PatientWaiting, Some(1_000));
-        assert_eq!(
-            visit_status(Some(Ok(Some(&waiting))), 1_000 + 185),
-            "Patient waiting · 3 min"
-        );
-        assert_eq!(
-            visit_status(Some(Ok(Some(&status(Presence::InCall, None)))), 0),
-            "In call"
-        );
-        assert_eq!(visit_status(Some(Err(&())), 0), "Status unavailable");
-        assert_eq!(visit_status(None, 0), "Checking who is here…");
     }
 
     #[test]

@@ -61,7 +61,8 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
                 starts_at: local_time_to_unix(&input_value(&starts)),
                 length_minutes: input_value(&length).parse().ok(),
             };
-            let (oncreated, error, busy, session, token) = (
+            let (name, oncreated, error, busy, session, token) = (
+                name.clone(),
                 oncreated.clone(),
                 error.clone(),
                 busy.clone(),
@@ -78,6 +79,10 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
                             ended: false,
                         });
                         error.set(None);
+                        // Ready for the next visit, without the last name.
+                        if let Some(input) = name.cast::<web_sys::HtmlInputElement>() {
+                            input.set_value("");
+                        }
                     }
                     Err(err) if err.session_ended() => {
                         session.dispatch(SessionAction::SignedOut);
@@ -89,16 +94,22 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
         })
     };
     html! {
-        <form class="stack" {onsubmit}>
-                    <h2>{ "New visit" }</h2>
-                    <label for="patient-name">{ "Patient's name (optional, kept only in this browser)" }</label>
-                    <input id="patient-name" ref={name} maxlength="100" autocomplete="off" />
-                    <label for="starts-at">{ "Starts (leave empty for now)" }</label>
-                    <input id="starts-at" ref={starts} type="datetime-local" />
-                    <label for="length">{ "Length in minutes" }</label>
-                    <input id="length" ref={length} type="number" min="1" max={MAX_VISIT_MINUTES.to_string()} value={DEFAULT_VISIT_MINUTES.to_string()} />
-                    <p class="error" role="alert">{ (*error).clone().unwrap_or_default() }</p>
-                    <button type="submit" disabled={*busy}>{ "Create visit" }</button>
-                </form>
+        <form class="new-visit" {onsubmit} aria-labelledby="new-visit">
+            <h2 id="new-visit" class="visually-hidden">{ "New visit" }</h2>
+            <div class="field wide">
+                <label for="patient-name">{ "Patient's name (optional, kept only in this browser)" }</label>
+                <input id="patient-name" ref={name} maxlength="100" autocomplete="off" aria-keyshortcuts="n" />
+            </div>
+            <div class="field">
+                <label for="starts-at">{ "Starts (empty: now)" }</label>
+                <input id="starts-at" ref={starts} type="datetime-local" />
+            </div>
+            <div class="field">
+                <label for="length">{ "Minutes" }</label>
+                <input id="length" ref={length} type="number" min="1" max={MAX_VISIT_MINUTES.to_string()} value={DEFAULT_VISIT_MINUTES.to_string()} />
+            </div>
+            <button type="submit" disabled={*busy}>{ "Create visit" }</button>
+            <p class="error" role="alert">{ (*error).clone().unwrap_or_default() }</p>
+        </form>
     }
 }

@@ -12,8 +12,8 @@ pub mod running_late;
 pub mod setup;
 pub mod share_link;
 pub mod stream_video;
-pub mod visit_card;
 pub mod visit_ended;
+pub mod visit_row;
 pub mod wait_timer;
 pub mod waiting_room;
 

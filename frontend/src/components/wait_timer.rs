@@ -6,11 +6,18 @@ use crate::messages::clock;
 use crate::services::now_seconds;
 use yew::prelude::*;
 
-/// "Waiting for 2 min", counting from when it first shows.
+#[derive(Properties, PartialEq)]
+pub struct WaitTimerProps {
+    /// When the wait began (Unix seconds), if known; otherwise it counts
+    /// from when the timer first shows.
+    pub since: Option<u64>,
+}
+
+/// "You have been waiting 2 min".
 #[component]
-pub fn WaitTimer() -> Html {
-    let started = use_state(now_seconds);
-    let minutes = use_now_seconds().saturating_sub(*started) / 60;
+pub fn WaitTimer(props: &WaitTimerProps) -> Html {
+    let shown = use_state(now_seconds);
+    let minutes = use_now_seconds().saturating_sub(props.since.unwrap_or(*shown)) / 60;
     let text = if minutes == 0 {
         "You have been waiting less than a minute.".to_owned()
     } else {

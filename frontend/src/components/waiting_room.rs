@@ -12,6 +12,8 @@ pub struct WaitingRoomProps {
     pub clinician_stepped_out: bool,
     pub guests: usize,
     pub reconnecting: bool,
+    /// When this person arrived in the room (kept over a reload).
+    pub arrived: Option<u64>,
     /// The clinician's "running late" words.
     pub notice: Option<String>,
     pub self_view: Html,
@@ -38,7 +40,8 @@ pub fn waiting_room(props: WaitingRoomProps) -> Html {
                 if props.guests > 0 { <p class="guests">{ "An interpreter or relative has joined." }</p> }
                 if let Some(text) = &props.notice { <p class="notice">{ text.clone() }</p> }
             </div>
-            <WaitTimer />
+            // After a clinician steps out, the new wait counts from now.
+            <WaitTimer since={props.arrived.filter(|_| !props.clinician_stepped_out)} />
             { props.self_view.clone() }
             { props.controls.clone() }
             { props.media_note.clone() }

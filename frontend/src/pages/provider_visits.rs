@@ -1,17 +1,19 @@
-//! The clinician's page after sign-in: the day's visits with who is waiting,
-//! arrival alerts, and creating a visit and sharing its links.
+//! The clinician's page after sign-in: the day's visits as a queue, waiting
+//! patients first, with arrival alerts, keyboard shortcuts, and creating a
+//! visit and sharing its links.
 
 use crate::alerts;
 use crate::components::create_visit_form::CreateVisitForm;
-use crate::components::visit_card::{visit_card, ListChange, VisitCardProps};
+use crate::components::visit_row::{ListChange, VisitRow};
 use crate::context::{use_session, SessionAction};
-use crate::hooks::use_live_status;
-use crate::messages;
+use crate::hooks::{use_live_status, use_now_seconds, use_shortcuts};
+use crate::queue;
 use crate::route::Route;
 use crate::services::now_seconds;
 use crate::services::storage::{self, SavedVisit};
 use api_types::{Presence, VisitStatus};
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -45,6 +47,8 @@ pub fn ProviderVisits() -> Html {
         .map(|v| v.visit.visit_id.clone())
         .collect();
     let live = use_live_status(ids);
+    let now = use_now_seconds();
+    use_shortcuts(Callback::from(queue_shortcut));
 
     let Some(clinician) = session.clinician.clone() else {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
@@ -93,38 +97,92 @@ pub fn ProviderVisits() -> Html {
     };
 
     html! {
-        <main class="page">
-            <section class="card">
+        <main class="page dashboard">
+            <section class="card dashboard-header">
                 <div class="row">
                     <h1>{ "Your visits" }</h1>
+                    <p class="signed-in">{ format!("Signed in as {}.", clinician.clinician.display_name) }</p>
+                    if !*notifications && alerts::notifications_supported() {
+                        <button class="secondary notify" onclick={allow_notifications}>{ "Notify me when a patient arrives" }</button>
+                    }
                     <button class="secondary sign-out" onclick={sign_out}>{ "Sign out" }</button>
                 </div>
-                <p>{ format!("Signed in as {}.", clinician.clinician.display_name) }</p>
-                if !*notifications && alerts::notifications_supported() {
-                    <button class="secondary notify" onclick={allow_notifications}>{ "Notify me when a patient arrives" }</button>
-                }
                 <CreateVisitForm {oncreated} />
             </section>
-            { for created.iter().map(|saved| {
-                let id = saved.visit.visit_id.clone();
-                let status = if saved.ended {
-                    "Ended".to_owned()
-                } else {
-                    messages::visit_status(live.as_ref().map(|l| l.as_ref().map(|m| m.get(&id))), now_seconds())
-                };
-                visit_card(VisitCardProps {
-                    patient: saved.patient.clone(),
-                    visit: saved.visit.clone(),
-                    status,
-                    ended: saved.ended,
-                    onchange: update.clone(),
-                })
-            }) }
+            <div class="row queue-head">
+                <p class="queue-summary" role="status">{ waiting_words(waiting) }</p>
+                <p class="shortcuts">
+                    { "Keys: " }<kbd>{ "n" }</kbd>{ " new visit · " }<kbd>{ "j" }</kbd>{ " / " }<kbd>{ "k" }</kbd>
+                    { " move · " }<kbd>{ "Enter" }</kbd>{ " start" }
+                </p>
+            </div>
+            <ol class="queue" aria-label="Visits, waiting patients first">
+                { for queue::in_order(&created, live.as_ref()).into_iter().map(|(saved, state)| html! {
+                    <VisitRow key={saved.visit.visit_id.clone()} saved={saved.clone()} {state} {now} onchange={update.clone()} />
+                }) }
+            </ol>
         </main>
     }
 }
 
 const TITLE: &str = "Your visits · Hearth";
+
+fn waiting_words(waiting: usize) -> String {
+    match waiting {
+        0 => "No patient is waiting.".to_owned(),
+        1 => "1 patient is waiting.".to_owned(),
+        n => format!("{n} patients are waiting."),
+    }
+}
+
+/// The dashboard's keys, unless the person is typing: `n` goes to the new
+/// visit's first field; `j` and `k` move between the rows' main actions,
+/// which Enter follows as any link.
+fn queue_shortcut(event: KeyboardEvent) {
+    let typing = event
+        .target_dyn_into::<web_sys::Element>()
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    if typing || event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return;
+    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let focus = |css: &str, index: Option<usize>| -> Option<()> {
+        let found = document.query_selector_all(css).ok()?;
+        let element = found.get(index? as u32)?;
+        element
+            .dyn_into::<web_sys::HtmlElement>()
+            .ok()?
+            .focus()
+            .ok()
+    };
+    let moved = match event.key().as_str() {
+        "n" => focus("#patient-name", Some(0)),
+        key @ ("j" | "k") => {
+            let rows = document.query_selector_all(ROW_ACTIONS).ok();
+            let len = rows.as_ref().map_or(0, |rows| rows.length() as usize);
+            let active = document.active_element();
+            let at = (0..len).find(|&i| {
+                rows.as_ref()
+                    .and_then(|rows| rows.get(i as u32))
+                    .map(|n| n.unchecked_into())
+                    == active
+            });
+            focus(
+                ROW_ACTIONS,
+                queue::step(at, len, if key == "j" { 1 } else { -1 }),
+            )
+        }
+        _ => None,
+    };
+    if moved.is_some() {
+        event.prevent_default();
+    }
+}
+
+/// Each row's main action (Start or Rejoin), in queue order.
+const ROW_ACTIONS: &str = ".queue a.start";
 
 /// Patients waiting now, among the visits still on the list.
 fn waiting_count(

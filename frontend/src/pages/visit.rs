@@ -160,6 +160,7 @@ pub fn Visit(props: &Props) -> Html {
                 clinician_stepped_out,
                 guests,
                 reconnecting,
+                arrived: room.joined_since,
                 notice: room.notice.clone(),
                 self_view,
                 controls,

@@ -116,24 +116,30 @@ pub fn save_visits(clinician_id: &str, visits: &[SavedVisit]) {
     };
 }
 
+/// A visit on the list, for tests: invites that expire at `expires`.
+#[cfg(test)]
+pub(crate) fn saved_visit(id: &str, expires: u64) -> SavedVisit {
+    SavedVisit {
+        patient: None,
+        visit: CreateVisitResponse {
+            visit_id: id.into(),
+            patient_invite: String::new(),
+            guest_invite: String::new(),
+            starts_at: 0,
+            length_minutes: 30,
+            invites_valid_from: 0,
+            invites_expire_at: expires,
+        },
+        ended: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn visit(id: &str, expires: u64) -> SavedVisit {
-        SavedVisit {
-            patient: None,
-            visit: CreateVisitResponse {
-                visit_id: id.into(),
-                patient_invite: String::new(),
-                guest_invite: String::new(),
-                starts_at: 0,
-                length_minutes: 30,
-                invites_valid_from: 0,
-                invites_expire_at: expires,
-            },
-            ended: false,
-        }
+        saved_visit(id, expires)
     }
 
     #[test]
