@@ -72,11 +72,19 @@ pub struct ClientConfig {
     /// The waiting room's optional questionnaire; none shows when empty.
     #[serde(default)]
     pub intake: Vec<IntakeQuestion>,
+    /// Whether patients and guests may share their screen in the call (the
+    /// clinician always may). On unless the clinic turns it off.
+    #[serde(default = "on")]
+    pub patient_screen_share: bool,
     /// For tests only: a local Twilio emulator's signalling address
     /// (`ws://…`), given to the Twilio SDK as its `wsServer`. Clinics never
     /// set it; without it the SDK connects to Twilio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_twilio_signalling_url: Option<String>,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// One question of the clinic's intake form.

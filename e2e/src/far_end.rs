@@ -235,7 +235,7 @@ pub const CAMERA: &str = ".controls button:nth-child(2)";
 
 /// The picture and sound of whoever has `role`, as the page shows them.
 pub fn remote_of(role: &str) -> String {
-    format!("figure[data-role={role}] video")
+    format!("figure.remote[data-role={role}] video")
 }
 
 /// `sender` mutes and unmutes, turns the camera off and on; `receiver`
@@ -268,4 +268,44 @@ pub async fn controls_reach(
          luminance {bright:.0} -> Camera off {dark:.1} -> on {lit:.0}"
     );
     Ok(())
+}
+
+/// Gives every page the browser opens from now on a screen to share in
+/// place of the browser's picker, which headless Chromium cannot show: a
+/// white canvas (mean luminance about 250, where the fake camera's is about
+/// 95), repainted so frames keep coming. `hearthStopSharing()` does what
+/// the browser's own "Stop sharing" does: the track ends and says so.
+pub async fn fake_screen(b: &Browser) -> TestResult {
+    b.on_every_page(
+        "navigator.mediaDevices.getDisplayMedia = async () => {
+           const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 360 });
+           const paint = canvas.getContext('2d');
+           const frame = () => { paint.fillStyle = '#fff'; paint.fillRect(0, 0, 640, 360); };
+           frame();
+           setInterval(frame, 100);
+           const stream = canvas.captureStream(10);
+           window.hearthScreen = stream.getVideoTracks()[0];
+           return stream;
+         };
+         window.hearthStopSharing = () => {
+           window.hearthScreen.stop();
+           window.hearthScreen.dispatchEvent(new Event('ended'));
+         };",
+    )
+    .await
+}
+
+/// Brighter than any camera picture here: the fake screen.
+pub const SCREEN_ABOVE: f64 = 200.0;
+
+/// `to` shows `from`'s shared screen large, and it is the screen's picture
+/// (not the camera's); returns its brightness.
+pub async fn screen_reaches(to: &Browser, role: &str) -> TestResult<f64> {
+    let video = format!("figure.screen[data-role={role}] video");
+    settles(
+        &format!("no shared screen in {video}"),
+        |v| v >= SCREEN_ABOVE,
+        || brightness(to, &video),
+    )
+    .await
 }

@@ -5,6 +5,7 @@
 use e2e::browser::{Browser, TestResult};
 use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
 use e2e::dist_dir;
+use e2e::far_end::{fake_screen, remote_of, screen_reaches, sees};
 use e2e::flows::{
     clinician_creates_visit, clinician_starts_visit, fits_a_phone, join,
     no_serious_accessibility_problems, IN_CALL, PATIENT_WAITING, SHORT,
@@ -93,6 +94,44 @@ async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone(
     .await;
 }
 
+#[tokio::test]
+async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_own_button() {
+    let service = spawn_service(Some(dist_dir()));
+    with_browsers_in_call(&service, async |clinician, patient| {
+        clinician.click("button.share-screen").await?;
+        let shown = screen_reaches(patient, "provider").await?;
+        let camera = sees(patient, &remote_of("provider")).await?;
+        println!("figure: the clinician's screen at the patient: luminance {shown:.0}; their camera beside it {camera:.0}");
+        patient
+            .wait_for_text("figure.screen figcaption", "is sharing their screen")
+            .await?;
+        patient.screenshot("phone-call-with-shared-screen").await;
+        // The browser's own "Stop sharing" ends it for everyone.
+        clinician.eval("hearthStopSharing()").await?;
+        patient
+            .wait_until("!document.querySelector('figure.screen')", SHORT)
+            .await?;
+        sees(patient, &remote_of("provider")).await?;
+
+        // The patient shares too (the clinic allows it by default), and
+        // stops with Hearth's own button.
+        patient.click("button.share-screen").await?;
+        screen_reaches(clinician, "patient").await?;
+        patient.click("button.share-screen").await?;
+        clinician
+            .wait_until("!document.querySelector('figure.screen')", SHORT)
+            .await?;
+        let live = patient
+            .eval("return window.hearthScreen.readyState")
+            .await?;
+        if live != "ended" {
+            return Err(format!("the patient's screen capture is still {live}"));
+        }
+        sees(clinician, &remote_of("patient")).await.map(drop)
+    })
+    .await;
+}
+
 /// A clinician (desktop) and a patient on a 390×844 phone, both in the call
 /// on built-in video, each recording what servers receive.
 async fn with_browsers_in_call(
@@ -103,6 +142,7 @@ async fn with_browsers_in_call(
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         for b in browsers {
             record_what_servers_receive(b).await?;
+            fake_screen(b).await?;
         }
         patient
             .client

@@ -7,7 +7,7 @@
 
 use e2e::browser::{with_browser, with_browsers, Browser};
 use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
-use e2e::far_end::{controls_reach, record_local_media, remote_of};
+use e2e::far_end::{controls_reach, fake_screen, record_local_media, remote_of, screen_reaches};
 use e2e::flows::{
     clinician_creates_visit, clinician_starts_visit, join, open_manage, press_join,
     sees_and_hears_remote, IN_CALL, PATIENT_WAITING, SHORT,
@@ -29,6 +29,7 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         for b in browsers {
             record_what_servers_receive(b).await?;
+            fake_screen(b).await?;
         }
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
 
@@ -135,6 +136,19 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
         )
         .await?;
         no_server_carried(&[clinician, patient], &sentinel).await?;
+
+        // A shared screen: a second video track, named "screen", shown
+        // large; the browser's own "Stop sharing" unpublishes it.
+        clinician.click("button.share-screen").await?;
+        let shown = screen_reaches(patient, "provider").await?;
+        println!(
+            "figure: the clinician's screen at the patient (Twilio SDK): luminance {shown:.0}"
+        );
+        clinician.eval("hearthStopSharing()").await?;
+        patient
+            .wait_until("!document.querySelector('figure.screen')", SHORT)
+            .await?;
+        sees_and_hears_remote(patient).await?;
 
         // The clinician steps out and comes back.
         clinician.click("button.leave").await?;

@@ -134,6 +134,10 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn kind(this: &Track) -> String;
 
+    /// The name given when the track was made (a screen is `screen`).
+    #[wasm_bindgen(method, getter)]
+    pub fn name(this: &Track) -> Option<String>;
+
     #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
     pub fn media_stream_track(this: &Track) -> Option<web_sys::MediaStreamTrack>;
 

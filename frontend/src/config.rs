@@ -53,6 +53,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn patients_may_share_their_screen_unless_the_clinic_says_no() {
+        assert!(
+            parse(r#"{"api_base_url": "./"}"#)
+                .unwrap()
+                .patient_screen_share
+        );
+        let off = parse(r#"{"api_base_url": "./", "patient_screen_share": false}"#).unwrap();
+        assert!(!off.patient_screen_share);
+    }
+
+    #[test]
     fn the_intake_questions_come_from_the_file() {
         let config = parse(
             r#"{"api_base_url": "./", "intake": [

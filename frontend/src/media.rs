@@ -167,6 +167,16 @@ async fn request(
     }
 }
 
+/// A screen, window or tab the person picks in the browser's own dialog;
+/// `None` if they cancel or the browser cannot share.
+pub async fn screen() -> Option<MediaStream> {
+    let promise = media_devices().ok()?.get_display_media().ok()?;
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .map(JsCast::unchecked_into)
+}
+
 /// Another handle on the same stream and tracks. (`stream.clone()` would be
 /// the browser's `MediaStream.clone()`, which makes new tracks that Mute and
 /// Camera off never reach; `clippy.toml` forbids it.)

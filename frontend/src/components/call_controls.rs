@@ -1,4 +1,5 @@
-//! Mute, Camera off and Leave: shown only in the room, acting through it.
+//! Mute, Camera off, Share screen and Leave: shown only in the room,
+//! acting through it.
 
 use crate::media::Kind;
 use yew::prelude::*;
@@ -10,6 +11,10 @@ pub struct CallControlsProps {
     pub video_on: bool,
     /// No camera, no camera button.
     pub has_camera: bool,
+    /// Whether we share our screen; `None` where sharing is not offered
+    /// (outside the call, or a patient when the clinic turned it off).
+    pub sharing: Option<bool>,
+    pub onscreen: Callback<MouseEvent>,
     pub ontoggle: Callback<Kind>,
     pub onleave: Callback<MouseEvent>,
 }
@@ -24,6 +29,11 @@ pub fn call_controls(props: CallControlsProps) -> Html {
             if props.has_camera {
                 <button onclick={toggle(Kind::Video)} aria-pressed={(!props.video_on).to_string()}>
                     { if props.video_on { "Camera off" } else { "Camera on" } }
+                </button>
+            }
+            if let Some(sharing) = props.sharing {
+                <button class="share-screen" onclick={props.onscreen.clone()} aria-pressed={sharing.to_string()}>
+                    { if sharing { "Stop sharing" } else { "Share screen" } }
                 </button>
             }
             <button class="leave" onclick={props.onleave.clone()}>{ "Leave" }</button>

@@ -7,6 +7,7 @@ use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
 use crate::components::wait_timer::CallClock;
 use crate::hooks::use_video_room::{ChatLog, Remotes};
+use crate::media;
 use crate::messages::{caption, participant_label};
 use crate::video::IntakeAnswer;
 use crate::visit::machine::Remote;
@@ -27,6 +28,8 @@ pub struct InCallProps<'a> {
     pub intake: Option<&'a Vec<IntakeAnswer>>,
     /// When this person joined, for the clinician's visit clock.
     pub joined_since: Option<u64>,
+    /// Whether we share our screen.
+    pub sharing: bool,
     pub chat: &'a ChatLog,
     pub onsay: Callback<String>,
     pub self_view: Html,
@@ -61,6 +64,18 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                 if let Some(since) = props.joined_since { <CallClock {since} /> }
             }
             if props.reconnecting { <p class="banner" role="status">{ "Reconnecting…" }</p> }
+            if props.sharing { <p class="banner sharing" role="status">{ "You are sharing your screen with everyone in this call." }</p> }
+            // A shared screen is shown large, above everyone's camera.
+            { for props.people.iter().filter_map(|(identity, remote)| {
+                let screen = props.remotes.screens.get(identity)?;
+                let whose = caption(props.remotes.names.get(identity), remote.role);
+                Some(html! {
+                    <figure class="screen" key={format!("screen-{identity}")} data-role={remote.role.as_str()}>
+                        <StreamVideo stream={Some(media::handle(screen))} class="screen-video" muted=true label="Shared screen" />
+                        <figcaption>{ format!("{whose} is sharing their screen") }</figcaption>
+                    </figure>
+                })
+            }) }
             <div class="remotes">
                 { for props.people.iter().map(|(identity, remote)| html! {
                     <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>

@@ -1,6 +1,6 @@
 //! The visit's room on either backend, as a page needs it: the
 //! waiting-room machine's view, the other people's media and names, and the
-//! actions (join, leave, mute, camera, intake, chat). The room is left, the
+//! actions (join, leave, mute, camera, screen, intake, chat). The room is left, the
 //! camera stopped and the chat forgotten, however the visit ends or the page
 //! goes.
 
@@ -12,8 +12,11 @@ use crate::video::{
 };
 use crate::visit::machine::{Input, Remote, View, VisitState};
 use api_types::TokenResponse;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 use yew::prelude::*;
 
@@ -55,6 +58,8 @@ pub struct JoinChoice {
 pub struct Remotes {
     pub streams: BTreeMap<String, MediaStream>,
     pub names: BTreeMap<String, String>,
+    /// Screens being shared, by who shares them.
+    pub screens: BTreeMap<String, MediaStream>,
 }
 
 /// One chat message: from someone else (by identity), or ours (`None`).
@@ -117,6 +122,10 @@ pub struct VideoRoomHandle {
     pub leave: Callback<MouseEvent>,
     /// Mute / Camera off and back, for everyone in the room.
     pub toggle: Callback<Kind>,
+    /// Whether we are sharing our screen.
+    pub sharing: bool,
+    /// Share a screen (the browser asks which), or stop sharing.
+    pub toggle_screen: Callback<MouseEvent>,
     pub share_intake: Callback<Vec<IntakeAnswer>>,
     /// Says a chat message to everyone in the room now.
     pub say: Callback<String>,
@@ -161,6 +170,7 @@ struct RemotesState(Remotes);
 enum RemoteUpdate {
     Stream(String, MediaStream),
     Name(String, String),
+    Screen(String, Option<MediaStream>),
 }
 
 impl Reducible for RemotesState {
@@ -174,6 +184,12 @@ impl Reducible for RemotesState {
             }
             RemoteUpdate::Name(identity, name) => {
                 remotes.names.insert(identity, name);
+            }
+            RemoteUpdate::Screen(identity, Some(stream)) => {
+                remotes.screens.insert(identity, stream);
+            }
+            RemoteUpdate::Screen(identity, None) => {
+                remotes.screens.remove(&identity);
             }
         }
         Rc::new(RemotesState(remotes))
@@ -212,8 +228,25 @@ mod rejoin {
     }
 }
 
+/// A screen we share, with the handler that hears the browser's own
+/// "Stop sharing".
+struct SharedScreen {
+    stream: MediaStream,
+    _on_ended: Closure<dyn FnMut()>,
+}
+
+/// Stops sharing: the room stops sending, and the capture ends.
+fn stop_sharing(room: &RefCell<Option<VideoRoom>>, screen: &RefCell<Option<SharedScreen>>) {
+    if let Some(shared) = screen.borrow_mut().take() {
+        if let Some(room) = &*room.borrow() {
+            room.stop_screen();
+        }
+        media::stop(&shared.stream);
+    }
+}
+
 /// Leaves the room, if joined, and stops the camera and microphone.
-fn release(room: &std::cell::RefCell<Option<VideoRoom>>, local: &LocalMedia) {
+fn release(room: &RefCell<Option<VideoRoom>>, local: &LocalMedia) {
     if let Some(room) = room.borrow_mut().take() {
         room.leave();
     }
@@ -240,6 +273,8 @@ pub fn use_video_room(
     let notice = use_state(|| None::<String>);
     let intake = use_state(|| None::<Vec<IntakeAnswer>>);
     let media_failure = use_state(|| None::<MediaFailure>);
+    let screen = use_mut_ref(|| None::<SharedScreen>);
+    let sharing = use_state(|| false);
 
     // A new capture (the person changed device) goes to the room at once.
     {
@@ -280,6 +315,9 @@ pub fn use_video_room(
             }
             RoomEvent::RemoteName { identity, name } => {
                 remotes.dispatch(RemoteUpdate::Name(identity, name))
+            }
+            RoomEvent::RemoteScreen { identity, stream } => {
+                remotes.dispatch(RemoteUpdate::Screen(identity, stream))
             }
             RoomEvent::Chat { identity, text } => chat.dispatch(ChatUpdate::Add(ChatLine {
                 from: Some(identity),
@@ -342,13 +380,15 @@ pub fn use_video_room(
     }
 
     let leave = {
-        let (machine, local, room, room_name) = (
+        let (machine, local, room, screen, room_name) = (
             machine.clone(),
             local.clone(),
             room.clone(),
+            screen.clone(),
             token.room.clone(),
         );
         Callback::from(move |_: MouseEvent| {
+            stop_sharing(&room, &screen);
             release(&room, &local);
             rejoin::remember(&room_name, false);
             machine.dispatch(Input::LocalLeave);
@@ -367,17 +407,30 @@ pub fn use_video_room(
 
     // Leaving the page leaves the room and turns the camera off.
     {
-        let (room, local) = (room.clone(), local.clone());
-        use_effect_with((), move |_| move || release(&room, &local));
+        let (room, local, screen) = (room.clone(), local.clone(), screen.clone());
+        use_effect_with((), move |_| {
+            move || {
+                stop_sharing(&room, &screen);
+                release(&room, &local);
+            }
+        });
     }
     // However the visit ends, the room is released, the camera turned off
     // and the chat forgotten.
     let view = machine.0.view();
     {
-        let (room, local, chat) = (room.clone(), local.clone(), chat.clone());
+        let (room, local, chat, screen, sharing) = (
+            room.clone(),
+            local.clone(),
+            chat.clone(),
+            screen.clone(),
+            sharing.clone(),
+        );
         let ended = matches!(view, View::Ended(_));
         use_effect_with(ended, move |ended| {
             if *ended {
+                stop_sharing(&room, &screen);
+                sharing.set(false);
                 release(&room, &local);
                 chat.dispatch(ChatUpdate::Forget);
             }
@@ -409,6 +462,41 @@ pub fn use_video_room(
         })
     };
 
+    let toggle_screen = {
+        let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
+        Callback::from(move |_: MouseEvent| {
+            if screen.borrow().is_some() {
+                stop_sharing(&room, &screen);
+                return sharing.set(false);
+            }
+            let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
+            yew::platform::spawn_local(async move {
+                let Some(stream) = media::screen().await else {
+                    return;
+                };
+                let on_ended = {
+                    let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
+                    Closure::<dyn FnMut()>::new(move || {
+                        stop_sharing(&room, &screen);
+                        sharing.set(false);
+                    })
+                };
+                // The browser's own "Stop sharing" ends the video track.
+                for track in media::tracks(&stream, Kind::Video) {
+                    track.set_onended(Some(on_ended.as_ref().unchecked_ref()));
+                }
+                match &*room.borrow() {
+                    Some(joined) => joined.share_screen(&stream),
+                    None => return media::stop(&stream),
+                }
+                *screen.borrow_mut() = Some(SharedScreen {
+                    stream,
+                    _on_ended: on_ended,
+                });
+                sharing.set(true);
+            });
+        })
+    };
     let say = {
         let (room, chat) = (room.clone(), chat.clone());
         Callback::from(move |text: String| {
@@ -436,6 +524,8 @@ pub fn use_video_room(
         join,
         leave,
         toggle,
+        sharing: *sharing,
+        toggle_screen,
         share_intake,
         say,
     }

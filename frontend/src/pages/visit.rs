@@ -89,10 +89,14 @@ pub fn Visit(props: &Props) -> Html {
         })
     };
     let self_view = html! { <StreamVideo stream={local.stream.clone()} class="self-view" muted=true label="Your camera" /> };
+    let may_share = role == Role::Provider || session.config.patient_screen_share;
+    let calling = matches!(room.view, View::InCall { .. });
     let controls = call_controls(CallControlsProps {
         audio_on: room.audio_on,
         video_on: room.video_on,
         has_camera,
+        sharing: (calling && may_share).then_some(room.sharing),
+        onscreen: room.toggle_screen.clone(),
         ontoggle: room.toggle.clone(),
         onleave: room.leave.clone(),
     });
@@ -178,6 +182,7 @@ pub fn Visit(props: &Props) -> Html {
             notice: room.notice.as_ref(),
             intake: room.intake.as_ref(),
             joined_since: room.joined_since,
+            sharing: room.sharing,
             chat: room.chat(),
             onsay: room.say.clone(),
             self_view,

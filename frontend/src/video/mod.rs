@@ -38,6 +38,11 @@ pub enum RoomEvent {
     NoticeSeen,
     /// Some media could not be sent or received; the call goes on.
     MediaFailed(MediaFailure),
+    /// Someone's shared screen, or `None` once they stop sharing.
+    RemoteScreen {
+        identity: String,
+        stream: Option<MediaStream>,
+    },
     /// A chat message from someone in the call, browser to browser.
     Chat {
         identity: String,
@@ -154,6 +159,24 @@ impl VideoRoom {
         }
     }
 
+    /// Shares `screen` with everyone in the room, now and as they join:
+    /// built-in rooms add its track to each connection and renegotiate;
+    /// Twilio publishes it as a video track named `screen`.
+    pub fn share_screen(&self, screen: &MediaStream) {
+        match self {
+            VideoRoom::Local(room) => room.share_screen(screen),
+            VideoRoom::Twilio(room) => room.share_screen(screen),
+        }
+    }
+
+    /// Stops sending the shared screen.
+    pub fn stop_screen(&self) {
+        match self {
+            VideoRoom::Local(room) => room.stop_screen(),
+            VideoRoom::Twilio(room) => room.stop_screen(),
+        }
+    }
+
     /// Sends a new capture (the person changed camera or microphone).
     pub fn use_media(&self, stream: MediaStream) {
         match self {
@@ -204,6 +227,9 @@ pub enum PeerMessage {
     Chat {
         text: String,
     },
+    /// The sender stopped sharing their screen (built-in rooms; Twilio
+    /// unpublishes the track instead).
+    ScreenEnded,
 }
 
 /// One answered question, with the question's words so the clinician's
@@ -233,6 +259,10 @@ pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
         PeerMessage::Hello { name } => clean_name(&name).map(|name| RoomEvent::RemoteName {
             identity: from.to_owned(),
             name,
+        }),
+        PeerMessage::ScreenEnded => Role::from_identity(from).map(|_| RoomEvent::RemoteScreen {
+            identity: from.to_owned(),
+            stream: None,
         }),
         PeerMessage::Chat { text } => Role::from_identity(from)
             .and(clean_text(&text, MAX_CHAT_CHARS))

@@ -39,6 +39,8 @@ struct Inner {
     configuration: JsValue,
     /// The capture every peer connection sends: the self-view's stream.
     local: MediaStream,
+    /// The screen we share, sent on every connection beside `local`.
+    screen: Option<MediaStream>,
     switches: Switches,
     emit: Callback<RoomEvent>,
     socket: Option<(WebSocket, Vec<Handler>)>,
@@ -86,6 +88,7 @@ impl LocalRoom {
                 intake: None,
                 configuration: configuration.unwrap_or_else(|| js_sys::Object::new().into()),
                 local,
+                screen: None,
                 switches: Switches::default(),
                 emit,
                 socket: None,
@@ -120,6 +123,29 @@ impl LocalRoom {
         media::set_enabled(&inner.local, kind, on);
     }
 
+    /// Sends `screen` on every connection, now and to whoever connects
+    /// later.
+    pub fn share_screen(&self, screen: &MediaStream) {
+        let mut inner = self.inner.borrow_mut();
+        for peer in inner.peers.values_mut() {
+            peer.add_screen(screen);
+        }
+        inner.screen = Some(media::handle(screen));
+    }
+
+    /// Stops sending the screen and tells everyone at once, so nobody is
+    /// left looking at its last frame.
+    pub fn stop_screen(&self) {
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.screen = None;
+            for peer in inner.peers.values_mut() {
+                peer.remove_screen();
+            }
+        }
+        self.send_to_everyone(&PeerMessage::ScreenEnded);
+    }
+
     /// Sends `stream` (a new camera or microphone) instead, on every peer
     /// connection, without renegotiating; it starts muted or dark as the
     /// person chose.
@@ -134,8 +160,14 @@ impl LocalRoom {
             inner
                 .peers
                 .values()
-                .flat_map(|peer| peer.pc.get_senders().iter().collect::<Vec<_>>())
-                .map(|sender| sender.unchecked_into())
+                .flat_map(|peer| {
+                    peer.pc
+                        .get_senders()
+                        .iter()
+                        .map(JsCast::unchecked_into::<RtcRtpSender>)
+                        .filter(|sender| !peer.screen_senders.contains(sender))
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         };
         for sender in senders {

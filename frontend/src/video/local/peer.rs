@@ -9,14 +9,15 @@ use crate::services::json;
 use crate::video::{peer_event, PeerMessage, RoomEvent};
 use crate::visit::machine::Input;
 use api_types::{ClientSignal, IceServer};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     MediaStream, MessageEvent, RtcDataChannel, RtcDataChannelInit, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcSignalingState, RtcTrackEvent,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcSignalingState,
+    RtcTrackEvent,
 };
 
 /// `RTCConfiguration`, as the browser wants it.
@@ -30,6 +31,8 @@ pub(super) struct Peer {
     pub pc: RtcPeerConnection,
     /// Negotiated (id 0) on both sides, for names and visit messages.
     pub channel: RtcDataChannel,
+    /// What sends our shared screen on this connection, while we share.
+    pub screen_senders: Vec<RtcRtpSender>,
     polite: bool,
     making_offer: Rc<Cell<bool>>,
     ignore_offer: Rc<Cell<bool>>,
@@ -45,6 +48,23 @@ impl Drop for Peer {
         self.channel.set_onopen(None);
         self.channel.set_onmessage(None);
         self.pc.close();
+    }
+}
+
+impl Peer {
+    /// Adds the screen's tracks; the connection renegotiates by itself
+    /// (`negotiationneeded`).
+    pub fn add_screen(&mut self, screen: &MediaStream) {
+        for track in screen.get_tracks().iter() {
+            let sender = self.pc.add_track_0(&track.unchecked_into(), screen);
+            self.screen_senders.push(sender);
+        }
+    }
+
+    pub fn remove_screen(&mut self) {
+        for sender in self.screen_senders.drain(..) {
+            self.pc.remove_track(&sender);
+        }
     }
 }
 
@@ -70,11 +90,12 @@ impl LocalRoom {
         if self.inner.borrow().peers.contains_key(identity) {
             return;
         }
-        let (me, local, configuration, display_name) = {
+        let (me, local, screen, configuration, display_name) = {
             let inner = self.inner.borrow();
             (
                 inner.me.clone(),
                 media::handle(&inner.local),
+                inner.screen.as_ref().map(media::handle),
                 inner.configuration.clone(),
                 inner.display_name.clone(),
             )
@@ -130,16 +151,30 @@ impl LocalRoom {
         pc.set_onicecandidate(Some(on_ice_candidate.as_ref().unchecked_ref()));
         handlers.push(on_ice_candidate);
 
+        // The first stream a connection receives is the camera and
+        // microphone (their tracks come first in every offer); any other
+        // is a shared screen.
         let on_track = {
             let (room, from) = (self.clone(), identity.to_owned());
+            let camera = RefCell::new(None::<String>);
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
                 let streams = event.unchecked_into::<RtcTrackEvent>().streams();
-                if let Ok(stream) = streams.get(0).dyn_into::<MediaStream>() {
-                    room.emit(RoomEvent::RemoteStream {
-                        identity: from.clone(),
-                        stream,
-                    });
-                }
+                let Ok(stream) = streams.get(0).dyn_into::<MediaStream>() else {
+                    return;
+                };
+                let camera_id = camera
+                    .borrow_mut()
+                    .get_or_insert_with(|| stream.id())
+                    .clone();
+                let identity = from.clone();
+                room.emit(if stream.id() == camera_id {
+                    RoomEvent::RemoteStream { identity, stream }
+                } else {
+                    RoomEvent::RemoteScreen {
+                        identity,
+                        stream: Some(stream),
+                    }
+                });
             })
         };
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
@@ -191,14 +226,18 @@ impl LocalRoom {
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         handlers.push(on_message);
 
-        let peer = Peer {
+        let mut peer = Peer {
             polite: me.as_str() < identity,
             channel,
+            screen_senders: Vec::new(),
             pc,
             making_offer,
             ignore_offer: Rc::new(Cell::new(false)),
             _handlers: handlers,
         };
+        if let Some(screen) = &screen {
+            peer.add_screen(screen);
+        }
         self.inner
             .borrow_mut()
             .peers

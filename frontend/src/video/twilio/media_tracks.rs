@@ -1,9 +1,9 @@
-//! This browser's camera and microphone in a Twilio room: published as the
-//! SDK's own local tracks, so Mute and Camera off go through the SDK and
-//! reach the clone it publishes.
+//! This browser's camera, microphone and shared screen in a Twilio room:
+//! published as the SDK's own local tracks, so Mute and Camera off go
+//! through the SDK and reach the clone it publishes.
 
 use super::{error_of, TwilioRoom};
-use crate::bindings::{self, Track, TwilioVideo};
+use crate::bindings::{self, Participant, Track, TwilioVideo};
 use crate::media::{self, Kind, Switches};
 use crate::video::join_error::JoinError;
 use crate::video::{MediaFailure, RoomEvent};
@@ -70,18 +70,66 @@ impl TwilioRoom {
             inner.media = fresh.clone();
         }
         for track in fresh {
-            let Ok(published) = me.publish_track(&track) else {
-                continue;
-            };
-            let this = self.clone();
-            yew::platform::spawn_local(async move {
-                if JsFuture::from(published).await.is_err() {
-                    this.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
-                }
-            });
+            self.publish(&me, &track);
         }
     }
+
+    /// Publishes `track`; the person hears if it cannot be sent.
+    fn publish(&self, me: &Participant, track: &Track) {
+        let Ok(published) = me.publish_track(track) else {
+            return self.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
+        };
+        let this = self.clone();
+        yew::platform::spawn_local(async move {
+            if JsFuture::from(published).await.is_err() {
+                this.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
+            }
+        });
+    }
+
+    /// Publishes the screen as a video track named [`SCREEN`], which the
+    /// others' browsers show apart from the camera.
+    pub fn share_screen(&self, screen: &MediaStream) {
+        let room = self.inner.borrow().room.clone();
+        let (Some(room), Some(video)) = (room, bindings::twilio_video()) else {
+            return;
+        };
+        let Some(track) = media::tracks(screen, Kind::Video).into_iter().next() else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"name".into(), &SCREEN.into());
+        let class = video.local_video_track_class();
+        let Ok(local) = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&track, &options))
+        else {
+            return self.emit(RoomEvent::MediaFailed(MediaFailure::Sending));
+        };
+        let local: Track = local.unchecked_into();
+        self.inner.borrow_mut().screen = Some(local.clone());
+        self.publish(&room.local_participant(), &local);
+    }
+
+    /// Unpublishes the screen, so everyone's view of it goes at once.
+    pub fn stop_screen(&self) {
+        let (room, screen) = {
+            let mut inner = self.inner.borrow_mut();
+            (inner.room.clone(), inner.screen.take())
+        };
+        let Some(screen) = screen else {
+            return;
+        };
+        if let Some(room) = room {
+            let _ = room.local_participant().unpublish_track(&screen);
+        }
+        for copy in bindings::published_copies(&screen) {
+            copy.stop();
+        }
+        screen.stop();
+    }
 }
+
+/// The name of a shared screen's track.
+pub(super) const SCREEN: &str = "screen";
 
 /// The SDK's `LocalAudioTrack` / `LocalVideoTrack` for each of `stream`'s
 /// tracks, each first set as `switches` say (the SDK copies that state

@@ -75,6 +75,8 @@ struct Inner {
     media: Vec<Track>,
     /// Our data track, for names and visit messages.
     data: Option<Track>,
+    /// Our shared screen's track, while we share.
+    screen: Option<Track>,
     /// Every listener we added, so leaving removes each one.
     listeners: Vec<(Emitter, &'static str, Listener)>,
     /// Remote participants by SID (the SDK's key), with their identity. A
@@ -140,6 +142,7 @@ impl TwilioRoom {
                 switches: Switches::default(),
                 media: Vec::new(),
                 data: None,
+                screen: None,
                 listeners: Vec::new(),
                 participants: HashMap::new(),
                 newest: HashMap::new(),
@@ -301,6 +304,7 @@ impl TwilioRoom {
         for (target, event, listener) in &listeners {
             target.remove_listener(event, listener.as_ref().unchecked_ref());
         }
+        self.stop_screen();
         self.stop_media();
     }
 

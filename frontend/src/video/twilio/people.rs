@@ -25,6 +25,15 @@ impl TwilioRoom {
         let Some(media) = track.media_stream_track() else {
             return;
         };
+        if track.name().as_deref() == Some(super::media_tracks::SCREEN) {
+            let stream = subscribed.then(|| {
+                let stream = MediaStream::new().expect("MediaStream is a constructor");
+                stream.add_track(&media);
+                stream
+            });
+            let identity = participant.identity();
+            return self.emit(RoomEvent::RemoteScreen { identity, stream });
+        }
         let stream = {
             let mut inner = self.inner.borrow_mut();
             let tracks = inner.remote_media.entry(sid.clone()).or_default();
