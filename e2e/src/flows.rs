@@ -45,13 +45,27 @@ pub async fn clinician_creates_visit(
     b: &Browser,
     service: &Service,
 ) -> TestResult<(String, String)> {
+    clinician_creates_named_visit(b, service, None).await
+}
+
+/// As [`clinician_creates_visit`], with the patient's name on the list
+/// when `patient` is given.
+pub async fn clinician_creates_named_visit(
+    b: &Browser,
+    service: &Service,
+    patient: Option<&str>,
+) -> TestResult<(String, String)> {
     b.open_fresh(&format!("{}/#/provider", service.url)).await?;
     b.fill("#username", "demo").await?;
     b.fill("#password", &service.demo_password).await?;
     b.click("button[type=submit]").await?;
     b.wait_for_text("h1", "Your visits").await?;
+    if let Some(name) = patient {
+        b.fill("#patient-name", name).await?;
+    }
     b.click("form button[type=submit]").await?;
-    b.wait_for_text(".visit h2", "Visit").await?;
+    b.wait_for_text(".visit h2", patient.unwrap_or("Visit"))
+        .await?;
     open_manage(b).await?;
     let links = b
         .eval("return [...document.querySelectorAll('.visit input.link')].map(i => i.value)")

@@ -7,7 +7,7 @@ use e2e::chat::{chat_reaches, no_server_carried, record_what_servers_receive};
 use e2e::dist_dir;
 use e2e::far_end::{fake_screen, remote_of, screen_reaches, sees};
 use e2e::flows::{
-    clinician_creates_visit, clinician_starts_visit, fits_a_phone, join,
+    clinician_creates_named_visit, clinician_starts_visit, fits_a_phone, join,
     no_serious_accessibility_problems, IN_CALL, PATIENT_WAITING, SHORT,
 };
 use e2e::servers::spawn_service;
@@ -132,6 +132,9 @@ async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_ow
     .await;
 }
 
+/// The patient's name on the clinician's list.
+const LISTED_NAME: &str = "Ana Listed";
+
 /// A clinician (desktop) and a patient on a 390×844 phone, both in the call
 /// on built-in video, each recording what servers receive.
 async fn with_browsers_in_call(
@@ -149,7 +152,8 @@ async fn with_browsers_in_call(
             .set_window_size(390, 844)
             .await
             .map_err(|e| format!("resize: {e}"))?;
-        let (patient_link, _) = clinician_creates_visit(clinician, service).await?;
+        let (patient_link, _) =
+            clinician_creates_named_visit(clinician, service, Some(LISTED_NAME)).await?;
         join(patient, &patient_link).await?;
         patient.wait_until(PATIENT_WAITING, SHORT).await?;
         clinician_starts_visit(clinician).await?;

@@ -28,6 +28,8 @@ pub struct InCallProps<'a> {
     pub intake: Option<&'a Vec<IntakeAnswer>>,
     /// When this person joined, for the clinician's visit clock.
     pub joined_since: Option<u64>,
+    /// For a clinician: the patient's name from their own list.
+    pub patient_name: Option<&'a String>,
     /// Whether we share our screen.
     pub sharing: bool,
     pub chat: &'a ChatLog,
@@ -39,6 +41,11 @@ pub struct InCallProps<'a> {
 }
 
 pub fn in_call(props: InCallProps<'_>) -> Html {
+    // The clinician's own record of the patient's name comes first.
+    let name_of = |identity: &String, role: Role| match (role, props.patient_name) {
+        (Role::Patient, Some(saved)) => Some(saved),
+        _ => props.remotes.names.get(identity),
+    };
     let chat_lines = props
         .chat
         .lines
@@ -46,10 +53,10 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
         .filter_map(|line| {
             let who = match &line.from {
                 None => "You".to_owned(),
-                Some(identity) => caption(
-                    props.remotes.names.get(identity),
-                    Role::from_identity(identity)?,
-                ),
+                Some(identity) => {
+                    let role = Role::from_identity(identity)?;
+                    caption(name_of(identity, role), role)
+                }
             };
             Some(ShownLine {
                 who,
@@ -68,7 +75,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             // A shared screen is shown large, above everyone's camera.
             { for props.people.iter().filter_map(|(identity, remote)| {
                 let screen = props.remotes.screens.get(identity)?;
-                let whose = caption(props.remotes.names.get(identity), remote.role);
+                let whose = caption(name_of(identity, remote.role), remote.role);
                 Some(html! {
                     <figure class="screen" key={format!("screen-{identity}")} data-role={remote.role.as_str()}>
                         <StreamVideo stream={Some(media::handle(screen))} class="screen-video" muted=true label="Shared screen" />
@@ -80,7 +87,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                 { for props.people.iter().map(|(identity, remote)| html! {
                     <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
                         <StreamVideo stream={props.remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={props.speaker.clone()} />
-                        <figcaption>{ caption(props.remotes.names.get(identity), remote.role) }</figcaption>
+                        <figcaption>{ caption(name_of(identity, remote.role), remote.role) }</figcaption>
                         if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                     </figure>
                 }) }

@@ -1,9 +1,11 @@
 //! `#/provider/visit/<id>`: the clinician joining one of their visits, with
-//! their session (the token is renewed while the call lasts).
+//! their session (the token is renewed while the call lasts), and the
+//! patient's name from their own list, which never leaves their browser.
 
 use crate::context::use_session;
 use crate::pages::visit_entry::VisitEntry;
 use crate::route::Route;
+use crate::services::{now_seconds, storage};
 use api_types::TokenRequest;
 use yew::prelude::*;
 use yew_router::prelude::Redirect;
@@ -17,12 +19,16 @@ pub struct ProviderVisitProps {
 #[component]
 pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
     let session = use_session();
-    if session.clinician.is_none() {
+    let Some(clinician) = &session.clinician else {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
-    }
+    };
+    let patient_name = storage::load_visits(&clinician.clinician.id, now_seconds())
+        .into_iter()
+        .find(|saved| saved.visit.visit_id == props.visit_id)
+        .and_then(|saved| saved.patient);
     let request = TokenRequest {
         visit_id: Some(props.visit_id.clone()),
         ..TokenRequest::default()
     };
-    html! { <VisitEntry {request} as_clinician=true /> }
+    html! { <VisitEntry {request} as_clinician=true {patient_name} /> }
 }

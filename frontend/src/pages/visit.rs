@@ -23,6 +23,10 @@ pub struct Props {
     pub token: TokenResponse,
     /// Starts this visit again, from a fresh token, after it ended here.
     pub onrejoin: Callback<()>,
+    /// For a clinician: the patient's name from their own list, shown on
+    /// the patient's picture in place of the name the patient typed.
+    #[prop_or_default]
+    pub patient_name: Option<String>,
 }
 
 #[component]
@@ -182,6 +186,7 @@ pub fn Visit(props: &Props) -> Html {
             notice: room.notice.as_ref(),
             intake: room.intake.as_ref(),
             joined_since: room.joined_since,
+            patient_name: props.patient_name.as_ref(),
             sharing: room.sharing,
             chat: room.chat(),
             onsay: room.say.clone(),

@@ -17,6 +17,9 @@ pub struct Props {
     /// it runs out.
     #[prop_or_default]
     pub as_clinician: bool,
+    /// For a clinician: the patient's name from their own list.
+    #[prop_or_default]
+    pub patient_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +85,8 @@ pub fn VisitEntry(props: &Props) -> Html {
         Entry::Ready(token) => {
             let key = *attempt;
             let onrejoin = Callback::from(move |()| attempt.set(key + 1));
-            html! { <Visit {key} token={token.clone()} {onrejoin} /> }
+            let patient_name = props.patient_name.clone();
+            html! { <Visit {key} token={token.clone()} {onrejoin} {patient_name} /> }
         }
         Entry::Checking => html! {
             <main class="page"><section class="card">
