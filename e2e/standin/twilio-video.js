@@ -327,6 +327,14 @@
       if (!found.length) throw new Error("no participant " + identity);
       return found[found.length - 1];
     },
+    /// The Network Quality API as the SDK reports it: `level` (0 to 5) for
+    /// `identity`, or for us when `identity` is null, emitted on that
+    /// participant as `networkQualityLevelChanged` (lib/participant.js).
+    networkQuality(identity, level) {
+      const p = identity === null ? standIn.room.localParticipant : standIn.find(identity);
+      p.networkQualityLevel = level;
+      p.emit("networkQualityLevelChanged", level, null);
+    },
     /// `identity` subscribes to our data track now.
     subscribeToUs(identity) { standIn.find(identity).subscribedToUs = true; },
     /// What `identity`'s newest connection received from us.

@@ -74,6 +74,20 @@ async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone(
                 SHORT,
             )
             .await?;
+        // Each sees the other's connection measured, full on loopback, and
+        // no warning about their own.
+        for (b, other) in [(clinician, "patient"), (patient, "provider")] {
+            let label = format!("figure.remote[data-role={other}] .bars");
+            b.wait_until(
+                &format!("/^Connection: [45] of 5 bars$/.test(document.querySelector('{label}')?.getAttribute('aria-label'))"),
+                SHORT,
+            )
+            .await?;
+            let weak = b.eval("return document.querySelector('.banner.weak')").await?;
+            if !weak.is_null() {
+                return Err("a loopback call was called weak".into());
+            }
+        }
         laid_out_for_a_phone(patient).await?;
         fits_a_phone(patient, "call with the chat open").await?;
         no_serious_accessibility_problems(patient, "call with the chat open").await?;

@@ -265,6 +265,18 @@ async fn screens_are_accessible_and_fit_a_phone() {
 
         b.eval(&format!("standIn.join('{CLINICIAN}', 'Dr Stand-in')")).await?;
         b.wait_until(IN_CALL, SHORT).await?;
+        // Twilio's Network Quality levels: bars on the clinician's picture,
+        // and our own weak connection said in words.
+        b.eval(&format!("standIn.networkQuality('{CLINICIAN}', 3)"))
+            .await?;
+        b.wait_until(
+            "document.querySelector('figure.remote[data-role=provider] .bars')?.getAttribute('aria-label') === 'Connection: 3 of 5 bars'",
+            SHORT,
+        )
+        .await?;
+        b.eval("standIn.networkQuality(null, 1)").await?;
+        b.wait_for_text(".banner.weak", "Your connection is weak")
+            .await?;
         no_serious_accessibility_problems(b, "call").await?;
         fits_a_phone(b, "call").await?;
 

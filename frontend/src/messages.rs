@@ -12,6 +12,8 @@ const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a
 /// Said where a patient's link is already in use on another device: at the
 /// link, and in a tab that lost the race to join.
 pub const OPEN_ELSEWHERE: &str = "Your visit is already open on another phone, tablet or computer. Close it there, then try again here. If that device is switched off, wait a minute and try again.";
+/// Shown in the call while our own connection scores 2 bars or fewer.
+pub const WEAK_CONNECTION: &str = "Your connection is weak; turning your camera off may help.";
 const SLOW_DOWN: &str = "Too many attempts in a short time. Please wait a minute and try again.";
 
 pub fn sign_in(err: &HttpError) -> &'static str {

@@ -8,7 +8,8 @@ use crate::components::stream_video::StreamVideo;
 use crate::components::wait_timer::CallClock;
 use crate::hooks::use_video_room::{ChatLog, Remotes};
 use crate::media;
-use crate::messages::{caption, participant_label};
+use crate::messages::{caption, participant_label, WEAK_CONNECTION};
+use crate::video::quality::{MAX_BARS, WEAK_AT_MOST};
 use crate::video::IntakeAnswer;
 use crate::visit::machine::Remote;
 use api_types::Role;
@@ -32,6 +33,8 @@ pub struct InCallProps<'a> {
     pub patient_name: Option<&'a String>,
     /// Whether we share our screen.
     pub sharing: bool,
+    /// Our own connection, 0 to 5 bars, once measured.
+    pub own_quality: Option<u8>,
     pub chat: &'a ChatLog,
     pub onsay: Callback<String>,
     pub self_view: Html,
@@ -71,6 +74,9 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                 if let Some(since) = props.joined_since { <CallClock {since} /> }
             }
             if props.reconnecting { <p class="banner" role="status">{ "Reconnecting…" }</p> }
+            if props.own_quality.is_some_and(|bars| bars <= WEAK_AT_MOST) {
+                <p class="banner weak" role="status">{ WEAK_CONNECTION }</p>
+            }
             if props.sharing { <p class="banner sharing" role="status">{ "You are sharing your screen with everyone in this call." }</p> }
             // A shared screen is shown large, above everyone's camera.
             { for props.people.iter().filter_map(|(identity, remote)| {
@@ -88,6 +94,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                     <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
                         <StreamVideo stream={props.remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={props.speaker.clone()} />
                         <figcaption>{ caption(name_of(identity, remote.role), remote.role) }</figcaption>
+                        if let Some(bars) = props.remotes.quality.get(identity) { { quality_bars(*bars) } }
                         if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                     </figure>
                 }) }
@@ -104,5 +111,14 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             { props.controls.clone() }
             { props.device_settings.clone() }
         </section>
+    }
+}
+
+/// 0 to 5 bars, as a picture with its words for screen readers.
+fn quality_bars(bars: u8) -> Html {
+    html! {
+        <span class="bars" role="img" aria-label={format!("Connection: {bars} of {MAX_BARS} bars")}>
+            { for (1..=MAX_BARS).map(|bar| html! { <span class={classes!("bar", (bar <= bars).then_some("on"))}></span> }) }
+        </span>
     }
 }

@@ -60,6 +60,8 @@ pub struct Remotes {
     pub names: BTreeMap<String, String>,
     /// Screens being shared, by who shares them.
     pub screens: BTreeMap<String, MediaStream>,
+    /// Each person's connection, 0 to 5 bars, once measured.
+    pub quality: BTreeMap<String, u8>,
 }
 
 /// One chat message: from someone else (by identity), or ours (`None`).
@@ -122,6 +124,8 @@ pub struct VideoRoomHandle {
     pub leave: Callback<MouseEvent>,
     /// Mute / Camera off and back, for everyone in the room.
     pub toggle: Callback<Kind>,
+    /// Our own connection, 0 to 5 bars, once measured.
+    pub own_quality: Option<u8>,
     /// Whether we are sharing our screen.
     pub sharing: bool,
     /// Share a screen (the browser asks which), or stop sharing.
@@ -171,6 +175,7 @@ enum RemoteUpdate {
     Stream(String, MediaStream),
     Name(String, String),
     Screen(String, Option<MediaStream>),
+    Quality(String, u8),
 }
 
 impl Reducible for RemotesState {
@@ -190,6 +195,9 @@ impl Reducible for RemotesState {
             }
             RemoteUpdate::Screen(identity, None) => {
                 remotes.screens.remove(&identity);
+            }
+            RemoteUpdate::Quality(identity, bars) => {
+                remotes.quality.insert(identity, bars);
             }
         }
         Rc::new(RemotesState(remotes))
@@ -275,6 +283,7 @@ pub fn use_video_room(
     let media_failure = use_state(|| None::<MediaFailure>);
     let screen = use_mut_ref(|| None::<SharedScreen>);
     let sharing = use_state(|| false);
+    let own_quality = use_state(|| None::<u8>);
 
     // A new capture (the person changed device) goes to the room at once.
     {
@@ -287,10 +296,13 @@ pub fn use_video_room(
     }
 
     let on_event = {
-        let (machine, remotes, chat, room, join_error, notice, intake, media_failure) = (
+        let (machine, remotes, chat, own_quality) = (
             machine.clone(),
             remotes.clone(),
             chat.clone(),
+            own_quality.clone(),
+        );
+        let (room, join_error, notice, intake, media_failure) = (
             room.clone(),
             join_error.clone(),
             notice.clone(),
@@ -319,6 +331,14 @@ pub fn use_video_room(
             RoomEvent::RemoteScreen { identity, stream } => {
                 remotes.dispatch(RemoteUpdate::Screen(identity, stream))
             }
+            RoomEvent::Quality {
+                identity: Some(identity),
+                bars,
+            } => remotes.dispatch(RemoteUpdate::Quality(identity, bars)),
+            RoomEvent::Quality {
+                identity: None,
+                bars,
+            } => own_quality.set(Some(bars)),
             RoomEvent::Chat { identity, text } => chat.dispatch(ChatUpdate::Add(ChatLine {
                 from: Some(identity),
                 text,
@@ -524,6 +544,7 @@ pub fn use_video_room(
         join,
         leave,
         toggle,
+        own_quality: *own_quality,
         sharing: *sharing,
         toggle_screen,
         share_intake,

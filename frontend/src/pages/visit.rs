@@ -188,6 +188,7 @@ pub fn Visit(props: &Props) -> Html {
             joined_since: room.joined_since,
             patient_name: props.patient_name.as_ref(),
             sharing: room.sharing,
+            own_quality: room.own_quality,
             chat: room.chat(),
             onsay: room.say.clone(),
             self_view,

@@ -3,6 +3,7 @@
 
 pub mod join_error;
 pub mod local;
+pub mod quality;
 pub mod twilio;
 
 use crate::media::Kind;
@@ -42,6 +43,12 @@ pub enum RoomEvent {
     RemoteScreen {
         identity: String,
         stream: Option<MediaStream>,
+    },
+    /// How good a connection is, 0 to 5 bars: someone's (by identity), or
+    /// our own (`None`).
+    Quality {
+        identity: Option<String>,
+        bars: u8,
     },
     /// A chat message from someone in the call, browser to browser.
     Chat {

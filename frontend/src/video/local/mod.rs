@@ -6,6 +6,7 @@
 
 mod peer;
 mod plan;
+mod quality;
 mod socket;
 
 use super::{IntakeAnswer, PeerMessage, RoomEvent};
@@ -101,6 +102,7 @@ impl LocalRoom {
             })),
         };
         room.open_socket();
+        room.watch_quality();
         room
     }
 

@@ -6,6 +6,7 @@ use super::{Handler, LocalRoom};
 use crate::bindings;
 use crate::media;
 use crate::services::json;
+use crate::video::quality::Sample;
 use crate::video::{peer_event, PeerMessage, RoomEvent};
 use crate::visit::machine::Input;
 use api_types::{ClientSignal, IceServer};
@@ -33,6 +34,8 @@ pub(super) struct Peer {
     pub channel: RtcDataChannel,
     /// What sends our shared screen on this connection, while we share.
     pub screen_senders: Vec<RtcRtpSender>,
+    /// The connection's last statistics, for its quality.
+    pub last_sample: Option<Sample>,
     polite: bool,
     making_offer: Rc<Cell<bool>>,
     ignore_offer: Rc<Cell<bool>>,
@@ -230,6 +233,7 @@ impl LocalRoom {
             polite: me.as_str() < identity,
             channel,
             screen_senders: Vec::new(),
+            last_sample: None,
             pc,
             making_offer,
             ignore_offer: Rc::new(Cell::new(false)),

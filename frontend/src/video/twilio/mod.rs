@@ -63,6 +63,9 @@ const ROOM_EVENTS: [&str; 10] = [
     "trackSubscriptionFailed",
 ];
 
+/// A participant's `networkQualityLevelChanged`: (level, stats).
+const QUALITY_CHANGED: &str = "networkQualityLevelChanged";
+
 struct Inner {
     emit: Callback<RoomEvent>,
     display_name: String,
@@ -197,6 +200,11 @@ impl TwilioRoom {
             ("name", name.into()),
             ("tracks", tracks.into()),
             ("dominantSpeaker", false.into()),
+            // Levels for everyone here, from Twilio's Network Quality API.
+            (
+                "networkQuality",
+                object(&[("local", 1.into()), ("remote", 1.into())]).into(),
+            ),
         ]);
         if let Some(emulator) = emulator {
             let _ = js_sys::Reflect::set(&options, &"wsServer".into(), &emulator.into());
@@ -222,6 +230,7 @@ impl TwilioRoom {
             self.listen(&room, event, None);
         }
         self.listen(&room.local_participant(), "trackPublicationFailed", None);
+        self.listen(&room.local_participant(), QUALITY_CHANGED, None);
         self.input(Input::LocalConnected);
         // Those already here, and the tracks of theirs we already have.
         room.participants().for_each(&mut |participant, _| {
@@ -267,8 +276,25 @@ impl TwilioRoom {
             "trackSubscriptionFailed" => self.emit(RoomEvent::MediaFailed(MediaFailure::Receiving)),
             "trackPublicationFailed" => self.emit(RoomEvent::MediaFailed(MediaFailure::Sending)),
             "message" => self.on_message(sender, a.as_string().unwrap_or_default()),
+            QUALITY_CHANGED => self.on_quality(sender, &a),
             _ => {}
         }
+    }
+
+    /// A participant's network quality level: ours when `sender` is empty,
+    /// else theirs by SID. The SDK's levels are already 0 to 5 bars.
+    fn on_quality(&self, sender: &str, level: &JsValue) {
+        let Some(bars) = level.as_f64().map(|level| level.clamp(0.0, 5.0) as u8) else {
+            return;
+        };
+        let identity = match sender {
+            "" => None,
+            sid => match self.inner.borrow().identity_of(sid) {
+                Some(identity) => Some(identity),
+                None => return,
+            },
+        };
+        self.emit(RoomEvent::Quality { identity, bars });
     }
 
     fn on_disconnected(&self, error: &JsValue) {

@@ -96,6 +96,7 @@ impl TwilioRoom {
             inner.newest.insert(who.clone(), participant.sid());
             new
         };
+        self.listen(participant, super::QUALITY_CHANGED, Some(participant.sid()));
         if new {
             self.input(Input::RemoteJoined(who));
         }
