@@ -89,6 +89,19 @@ async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone(
             }
         }
         laid_out_for_a_phone(patient).await?;
+        // The clinician's picture fills the phone's screen, and comes back.
+        patient
+            .click("figure.remote[data-role=provider] button.full-screen")
+            .await?;
+        patient
+            .wait_until(
+                "document.fullscreenElement?.matches('figure.remote[data-role=provider]')",
+                SHORT,
+            )
+            .await?;
+        patient
+            .eval_async("await document.exitFullscreen();", Vec::new())
+            .await?;
         fits_a_phone(patient, "call with the chat open").await?;
         no_serious_accessibility_problems(patient, "call with the chat open").await?;
         patient.screenshot("phone-call-with-chat").await;

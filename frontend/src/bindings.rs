@@ -193,6 +193,31 @@ extern "C" {
     fn set_sink_id(this: &SinkMediaElement, sink_id: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
+/// Picture-in-picture, which web-sys offers only behind a feature of its own.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(extends = web_sys::Element)]
+    type PipVideo;
+
+    #[wasm_bindgen(method, catch, js_name = requestPictureInPicture)]
+    fn request_picture_in_picture(this: &PipVideo) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Whether the page may float a video in its own window.
+pub fn picture_in_picture_enabled() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| js_sys::Reflect::get(&d, &"pictureInPictureEnabled".into()).ok())
+        .is_some_and(|enabled| enabled.is_truthy())
+}
+
+/// Floats `video` in a picture-in-picture window.
+pub fn picture_in_picture(video: &web_sys::Element) {
+    let _ = video
+        .unchecked_ref::<PipVideo>()
+        .request_picture_in_picture();
+}
+
 /// Plays `element` on the speaker `sink_id`, where the browser allows choosing.
 pub fn set_sink_id(element: &web_sys::HtmlMediaElement, sink_id: &str) -> Option<js_sys::Promise> {
     let has_it = js_sys::Reflect::has(element, &"setSinkId".into()).unwrap_or(false);

@@ -2,6 +2,7 @@
 //! role, the intake answers for the clinician, the chat and the room's
 //! controls.
 
+use crate::bindings;
 use crate::components::chat::{Chat, ShownLine};
 use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
@@ -95,6 +96,7 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
                         <StreamVideo stream={props.remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={props.speaker.clone()} />
                         <figcaption>{ caption(name_of(identity, remote.role), remote.role) }</figcaption>
                         if let Some(bars) = props.remotes.quality.get(identity) { { quality_bars(*bars) } }
+                        { view_buttons() }
                         if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
                     </figure>
                 }) }
@@ -120,5 +122,38 @@ fn quality_bars(bars: u8) -> Html {
         <span class="bars" role="img" aria-label={format!("Connection: {bars} of {MAX_BARS} bars")}>
             { for (1..=MAX_BARS).map(|bar| html! { <span class={classes!("bar", (bar <= bars).then_some("on"))}></span> }) }
         </span>
+    }
+}
+
+/// Full screen and picture-in-picture for the picture they sit on, where
+/// the browser offers them.
+fn view_buttons() -> Html {
+    let document = web_sys::window().and_then(|w| w.document());
+    let fullscreen = document
+        .as_ref()
+        .is_some_and(web_sys::Document::fullscreen_enabled);
+    let pip = bindings::picture_in_picture_enabled();
+    // Each acts on the figure the pressed button belongs to.
+    let figure_of = |event: &MouseEvent| {
+        event
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|button| button.closest("figure").ok().flatten())
+    };
+    let full = Callback::from(move |event: MouseEvent| {
+        if let Some(figure) = figure_of(&event) {
+            let _ = figure.request_fullscreen();
+        }
+    });
+    let float = Callback::from(move |event: MouseEvent| {
+        let video = figure_of(&event).and_then(|f| f.query_selector("video").ok().flatten());
+        if let Some(video) = video {
+            bindings::picture_in_picture(&video);
+        }
+    });
+    html! {
+        <div class="view-buttons">
+            if fullscreen { <button class="secondary full-screen" onclick={full}>{ "Full screen" }</button> }
+            if pip { <button class="secondary float" onclick={float}>{ "Picture in picture" }</button> }
+        </div>
     }
 }
