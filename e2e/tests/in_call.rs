@@ -107,6 +107,19 @@ async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone(
         patient.screenshot("phone-call-with-chat").await;
 
         no_server_carried(&[clinician, patient], &sentinel).await?;
+
+        // The visit clock keeps its start over the clinician's reload.
+        let clock = "document.querySelector('.call-clock')?.textContent";
+        let past_three = format!("/^Visit time 0:(0[3-9]|[1-5][0-9])$/.test({clock})");
+        clinician.wait_until(&past_three, SHORT).await?;
+        clinician.client.refresh().await.map_err(|e| e.to_string())?;
+        clinician.wait_until(IN_CALL, SHORT).await?;
+        let after = clinician.eval(&format!("return {clock}")).await?;
+        if !clinician.eval(&format!("return {past_three}")).await?.as_bool().unwrap_or(false) {
+            return Err(format!("the clock restarted with the reload: {after}"));
+        }
+        patient.wait_until(IN_CALL, SHORT).await?;
+
         // Leaving forgets the chat.
         patient.click("button.leave").await?;
         patient

@@ -23,11 +23,11 @@ pub fn call_controls(props: CallControlsProps) -> Html {
     let toggle = |kind: Kind| props.ontoggle.reform(move |_: MouseEvent| kind);
     html! {
         <div class="controls" role="group" aria-label="Call controls">
-            <button onclick={toggle(Kind::Audio)} aria-pressed={(!props.audio_on).to_string()}>
+            <button class="mute" onclick={toggle(Kind::Audio)} aria-pressed={(!props.audio_on).to_string()}>
                 { if props.audio_on { "Mute" } else { "Unmute" } }
             </button>
             if props.has_camera {
-                <button onclick={toggle(Kind::Video)} aria-pressed={(!props.video_on).to_string()}>
+                <button class="camera" onclick={toggle(Kind::Video)} aria-pressed={(!props.video_on).to_string()}>
                     { if props.video_on { "Camera off" } else { "Camera on" } }
                 </button>
             }
