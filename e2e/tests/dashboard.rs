@@ -4,8 +4,8 @@
 use e2e::browser::{with_browsers, Browser, TestResult};
 use e2e::dist_dir;
 use e2e::flows::{
-    clinician_creates_visit, clinician_starts_visit, join, no_serious_accessibility_problems,
-    open_manage, press_join, IN_CALL, PATIENT_WAITING, SHORT,
+    clinician_creates_visit, clinician_starts_visit, fits_a_phone, join,
+    no_serious_accessibility_problems, open_manage, press_join, IN_CALL, PATIENT_WAITING, SHORT,
 };
 use e2e::servers::{spawn_service, spawn_service_with};
 use fantoccini::key::Key;
@@ -23,6 +23,24 @@ const RECORD_ALERTS: &str = "
         static requestPermission() { window.notesAllowed = true; return Promise.resolve('granted'); }
     };";
 
+/// Shows the page at 360x740, as on a phone, or back as it was.
+async fn on_a_phone(b: &Browser, phone: bool) -> TestResult {
+    let result = if phone {
+        b.devtools(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .await
+    } else {
+        b.devtools(
+            "Emulation.clearDeviceMetricsOverride",
+            serde_json::json!({}),
+        )
+        .await
+    };
+    result.map_err(|e| format!("phone size: {e}"))
+}
+
 async fn status_is(b: &Browser, words: &str) -> TestResult {
     b.wait_for_text(".visit .status", words).await.map(drop)
 }
@@ -34,6 +52,11 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
         status_is(clinician, "No one here yet").await?;
+        // The queue with a visit's links open, on a 360 px phone.
+        on_a_phone(clinician, true).await?;
+        fits_a_phone(clinician, "dashboard with Share & manage open").await?;
+        no_serious_accessibility_problems(clinician, "dashboard with Share & manage open").await?;
+        on_a_phone(clinician, false).await?;
         // Both links as QR codes, drawn in the page by the lazily loaded encoder.
         clinician
             .wait_until(

@@ -13,8 +13,9 @@ use e2e::flows::{
 use e2e::servers::spawn_service;
 
 /// On a phone the other person fills the width with the self-view over its
-/// top corner, and the controls are a bar at the bottom of the screen with
-/// targets of at least 44 px that nothing covers.
+/// top corner clear of the picture's own buttons, and the controls are a
+/// bar at the bottom of the screen with targets of at least 44 px that
+/// nothing covers.
 async fn laid_out_for_a_phone(b: &Browser) -> TestResult {
     let found = b
         .eval(
@@ -28,6 +29,9 @@ async fn laid_out_for_a_phone(b: &Browser) -> TestResult {
                  && me.left >= remote.left && me.right <= remote.right,
                barAtBottom: Math.abs(bar.bottom - window.innerHeight) <= 1,
                barClear: me.bottom <= bar.top,
+               buttonsClear: [...document.querySelectorAll('.remote .view-buttons button')]
+                 .map(b => b.getBoundingClientRect())
+                 .every(r => r.right <= me.left || r.top >= me.bottom),
                smallestTarget: Math.min(...buttons.map(r => Math.min(r.width, r.height))),
              };",
         )
@@ -145,6 +149,8 @@ async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_ow
         patient
             .wait_for_text("figure.screen figcaption", "is sharing their screen")
             .await?;
+        fits_a_phone(patient, "call with a shared screen").await?;
+        no_serious_accessibility_problems(patient, "call with a shared screen").await?;
         patient.screenshot("phone-call-with-shared-screen").await;
         // The browser's own "Stop sharing" ends it for everyone.
         clinician.eval("hearthStopSharing()").await?;
@@ -175,7 +181,7 @@ async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_ow
 /// The patient's name on the clinician's list.
 const LISTED_NAME: &str = "Ana Listed";
 
-/// A clinician (desktop) and a patient on a 390×844 phone, both in the call
+/// A clinician (desktop) and a patient on a 360×740 phone, both in the call
 /// on built-in video, each recording what servers receive.
 async fn with_browsers_in_call(
     service: &e2e::servers::Service,
@@ -189,7 +195,7 @@ async fn with_browsers_in_call(
         }
         patient
             .client
-            .set_window_size(390, 844)
+            .set_window_size(360, 740)
             .await
             .map_err(|e| format!("resize: {e}"))?;
         let (patient_link, _) =

@@ -36,6 +36,15 @@ pub fn Chat(props: &ChatProps) -> Html {
             }
         });
     }
+    // Opening the chat goes to the message box (and scrolls it into view).
+    {
+        let input = input.clone();
+        use_effect_with(*open, move |open| {
+            if let (true, Some(input)) = (*open, input.cast::<web_sys::HtmlElement>()) {
+                let _ = input.focus();
+            }
+        });
+    }
     let unread = if *open {
         0
     } else {
@@ -89,8 +98,10 @@ pub fn Chat(props: &ChatProps) -> Html {
                     </div>
                     <form class="chat-form" {onsubmit}>
                         <label for="chat-input">{ "Message" }</label>
-                        <input id="chat-input" ref={input} autocomplete="off" maxlength={MAX_CHAT_CHARS.to_string()} />
-                        <button type="submit">{ "Send" }</button>
+                        <div class="chat-row">
+                            <input id="chat-input" ref={input} autocomplete="off" maxlength={MAX_CHAT_CHARS.to_string()} />
+                            <button type="submit">{ "Send" }</button>
+                        </div>
                     </form>
                 </div>
             }
