@@ -4,9 +4,9 @@
 
 use crate::bindings;
 use crate::components::chat::{Chat, ShownLine};
+use crate::components::clocks::CallClock;
 use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
-use crate::components::wait_timer::CallClock;
 use crate::hooks::use_video_room::{ChatLog, Remotes};
 use crate::media;
 use crate::messages::{caption, participant_label, WEAK_CONNECTION};

@@ -2,6 +2,7 @@
 
 pub mod call_controls;
 pub mod chat;
+pub mod clocks;
 pub mod create_visit_form;
 pub mod device_settings;
 pub mod end_visit;
@@ -14,7 +15,6 @@ pub mod share_link;
 pub mod stream_video;
 pub mod visit_ended;
 pub mod visit_row;
-pub mod wait_timer;
 pub mod waiting_room;
 
 /// The current text of the `<input>` behind `node`.

@@ -1,7 +1,7 @@
 //! The calm waiting room: who is coming, notices from the clinician, how
 //! long the wait has been, and the room's controls.
 
-use crate::components::wait_timer::WaitTimer;
+use crate::components::clocks::WaitTimer;
 use api_types::Role;
 use yew::prelude::*;
 
