@@ -173,7 +173,22 @@ async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_ow
         if live != "ended" {
             return Err(format!("the patient's screen capture is still {live}"));
         }
-        sees(clinician, &remote_of("patient")).await.map(drop)
+        sees(clinician, &remote_of("patient")).await?;
+
+        // A clinician who reloads while sharing comes back without it: no
+        // frozen screen is left at the patient's.
+        clinician.click("button.share-screen").await?;
+        screen_reaches(patient, "provider").await?;
+        clinician.client.refresh().await.map_err(|e| e.to_string())?;
+        clinician.wait_until(IN_CALL, SHORT).await?;
+        patient.wait_until(IN_CALL, SHORT).await?;
+        sees(patient, &remote_of("provider")).await?;
+        let stale = patient.eval("return document.querySelector('figure.screen')").await?;
+        if stale.is_null() {
+            Ok(())
+        } else {
+            Err("the clinician's screen outlived their reload".into())
+        }
     })
     .await;
 }

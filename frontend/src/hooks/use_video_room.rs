@@ -1,8 +1,8 @@
 //! The visit's room on either backend, as a page needs it: the
 //! waiting-room machine's view, the other people's media and names, and the
-//! actions (join, leave, mute, camera, screen, intake, chat). The room is left, the
-//! camera stopped and the chat forgotten, however the visit ends or the page
-//! goes.
+//! actions (join, leave, mute, camera, screen, intake, chat). The room is
+//! left, the camera stopped and the chat forgotten, however the visit ends
+//! or the page goes.
 
 use crate::hooks::LocalMedia;
 use crate::media::{self, Kind};
@@ -311,7 +311,14 @@ pub fn use_video_room(
         );
         let room_name = token.room.clone();
         Callback::from(move |event: RoomEvent| match event {
-            RoomEvent::Input(input) => machine.dispatch(input),
+            RoomEvent::Input(input) => {
+                // Whoever leaves takes their shared screen with them, so it
+                // cannot come back frozen when they rejoin.
+                if let Input::RemoteLeft(identity) = &input {
+                    remotes.dispatch(RemoteUpdate::Screen(identity.clone(), None));
+                }
+                machine.dispatch(input)
+            }
             RoomEvent::Notice(text) => notice.set(Some(text)),
             RoomEvent::Intake(answers) => intake.set(Some(answers)),
             RoomEvent::NoticeSeen => {}
