@@ -311,14 +311,7 @@ pub fn use_video_room(
         );
         let room_name = token.room.clone();
         Callback::from(move |event: RoomEvent| match event {
-            RoomEvent::Input(input) => {
-                // Whoever leaves takes their shared screen with them, so it
-                // cannot come back frozen when they rejoin.
-                if let Input::RemoteLeft(identity) = &input {
-                    remotes.dispatch(RemoteUpdate::Screen(identity.clone(), None));
-                }
-                machine.dispatch(input)
-            }
+            RoomEvent::Input(input) => machine.dispatch(input),
             RoomEvent::Notice(text) => notice.set(Some(text)),
             RoomEvent::Intake(answers) => intake.set(Some(answers)),
             RoomEvent::NoticeSeen => {}

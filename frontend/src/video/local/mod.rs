@@ -256,7 +256,7 @@ impl LocalRoom {
             }
             ServerSignal::Joined(participant) => {
                 // Any old connection to them is stale; their offer makes a new one.
-                self.inner.borrow_mut().peers.remove(&participant.identity);
+                self.drop_peer(&participant.identity);
                 self.meet(&participant.identity);
             }
             ServerSignal::Left { identity } => self.forget(&identity),
@@ -285,13 +285,22 @@ impl LocalRoom {
     }
 
     fn forget(&self, identity: &str) {
-        let known = {
-            let mut inner = self.inner.borrow_mut();
-            inner.peers.remove(identity);
-            inner.known.remove(identity)
-        };
+        self.drop_peer(identity);
+        let known = self.inner.borrow_mut().known.remove(identity);
         if known {
             self.input(Input::RemoteLeft(identity.to_owned()));
+        }
+    }
+
+    /// Closes the connection to `identity`. A screen it carried goes with
+    /// it: a sharer whose page died never said `ScreenEnded`.
+    fn drop_peer(&self, identity: &str) {
+        let dropped = self.inner.borrow_mut().peers.remove(identity);
+        if dropped.is_some() {
+            self.emit(RoomEvent::RemoteScreen {
+                identity: identity.to_owned(),
+                stream: None,
+            });
         }
     }
 
