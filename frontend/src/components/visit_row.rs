@@ -52,8 +52,9 @@ fn title(saved: &SavedVisit) -> String {
 pub struct VisitRowProps {
     pub saved: SavedVisit,
     pub state: RowState,
-    /// Unix seconds, for the wait in the chip.
-    pub now: u64,
+    /// The state chip's words (`RowState::words`), so the row re-renders
+    /// only when they change.
+    pub status: String,
     pub onchange: Callback<(String, ListChange)>,
 }
 
@@ -80,7 +81,7 @@ pub fn VisitRow(props: &VisitRowProps) -> Html {
         <li class="visit">
             <div class="row-main">
                 <h2>{ &title }</h2>
-                <span class={classes!("status", props.state.class())}>{ props.state.words(props.now) }</span>
+                <span class={classes!("status", props.state.class())}>{ &props.status }</span>
                 if let Some(action) = props.state.action() {
                     <Link<Route> to={Route::ProviderVisit { visit_id: visit.visit_id.clone() }} classes="button start">
                         <span aria-hidden="true">{ action }</span>

@@ -6,7 +6,7 @@ use crate::alerts;
 use crate::components::create_visit_form::CreateVisitForm;
 use crate::components::visit_row::{ListChange, VisitRow};
 use crate::context::{use_session, SessionAction};
-use crate::hooks::{use_live_status, use_now_seconds, use_shortcuts};
+use crate::hooks::{use_live_status, use_shortcuts};
 use crate::queue;
 use crate::route::Route;
 use crate::services::now_seconds;
@@ -47,7 +47,6 @@ pub fn ProviderVisits() -> Html {
         .map(|v| v.visit.visit_id.clone())
         .collect();
     let live = use_live_status(ids);
-    let now = use_now_seconds();
     use_shortcuts(Callback::from(queue_shortcut));
 
     let Some(clinician) = session.clinician.clone() else {
@@ -81,6 +80,7 @@ pub fn ProviderVisits() -> Html {
             created.set(list);
         })
     };
+    let now = now_seconds();
     let waiting = waiting_count(&created, live.as_ref());
     use_effect_with(waiting, |waiting| {
         alerts::set_title(&alerts::title(TITLE, *waiting));
@@ -116,9 +116,11 @@ pub fn ProviderVisits() -> Html {
                     { " move · " }<kbd>{ "Enter" }</kbd>{ " start" }
                 </p>
             </div>
+            // Waits are read at each render: the live status re-renders the
+            // list every 3 s, and a row re-renders only when its words change.
             <ol class="queue" aria-label="Visits, waiting patients first">
                 { for queue::in_order(&created, live.as_ref()).into_iter().map(|(saved, state)| html! {
-                    <VisitRow key={saved.visit.visit_id.clone()} saved={saved.clone()} {state} {now} onchange={update.clone()} />
+                    <VisitRow key={saved.visit.visit_id.clone()} saved={saved.clone()} {state} status={state.words(now)} onchange={update.clone()} />
                 }) }
             </ol>
         </main>
