@@ -216,18 +216,17 @@ mod rejoin {
         web_sys::window()?.session_storage().ok()?
     }
 
-    /// A join keeps the first join's time; a leave forgets it.
-    pub fn remember(room: &str, joined: bool) {
-        let Some(storage) = storage() else {
-            return;
-        };
-        let _ = match (joined, joined_since(room)) {
-            (true, Some(_)) => Ok(()),
-            (true, None) => {
-                storage.set_item(&key(room), &crate::services::now_seconds().to_string())
-            }
-            (false, _) => storage.remove_item(&key(room)),
-        };
+    /// A join keeps the first join's time and returns it; a leave forgets
+    /// it (and returns `None`).
+    pub fn remember(room: &str, joined: bool) -> Option<u64> {
+        let storage = storage()?;
+        if !joined {
+            let _ = storage.remove_item(&key(room));
+            return None;
+        }
+        let since = joined_since(room).unwrap_or_else(crate::services::now_seconds);
+        let _ = storage.set_item(&key(room), &since.to_string());
+        Some(since)
     }
 
     /// When the person first joined, if they have not left since.
@@ -284,6 +283,7 @@ pub fn use_video_room(
     let screen = use_mut_ref(|| None::<SharedScreen>);
     let sharing = use_state(|| false);
     let own_quality = use_state(|| None::<u8>);
+    let joined_since = use_state(|| rejoin::joined_since(&token.room));
 
     // A new capture (the person changed device) goes to the room at once.
     {
@@ -302,6 +302,7 @@ pub fn use_video_room(
             chat.clone(),
             own_quality.clone(),
         );
+        let joined_since = joined_since.clone();
         let (room, join_error, notice, intake, media_failure) = (
             room.clone(),
             join_error.clone(),
@@ -318,7 +319,7 @@ pub fn use_video_room(
             RoomEvent::MediaFailed(failure) => media_failure.set(Some(failure)),
             RoomEvent::JoinFailed(err) => {
                 room.borrow_mut().take();
-                rejoin::remember(&room_name, false);
+                joined_since.set(rejoin::remember(&room_name, false));
                 join_error.set(Some(err));
                 machine.dispatch(Input::LocalJoinFailed);
             }
@@ -349,7 +350,8 @@ pub fn use_video_room(
     let join = {
         let (machine, local, room, token) =
             (machine.clone(), local.clone(), room.clone(), token.clone());
-        let (join_error, audio_on, video_on, media_failure) = (
+        let (joined_since, join_error, audio_on, video_on, media_failure) = (
+            joined_since.clone(),
             join_error.clone(),
             audio_on.clone(),
             video_on.clone(),
@@ -368,7 +370,7 @@ pub fn use_video_room(
             join_error.set(None);
             media_failure.set(None);
             machine.dispatch(Input::LocalJoin);
-            rejoin::remember(&token.room, true);
+            joined_since.set(rejoin::remember(&token.room, true));
             let joined = VideoRoom::connect(
                 signalling.clone(),
                 &token,
@@ -387,10 +389,10 @@ pub fn use_video_room(
 
     // After a reload, someone who had joined goes straight back in.
     {
-        let (join, room_name) = (join.clone(), token.room.clone());
+        let (join, was_joined) = (join.clone(), joined_since.is_some());
         let ready = local.stream.is_some();
         use_effect_with(ready, move |ready| {
-            if *ready && rejoin::joined_since(&room_name).is_some() {
+            if *ready && was_joined {
                 join.emit(JoinChoice {
                     name: rejoin_as,
                     with: JoinWith::default(),
@@ -407,10 +409,11 @@ pub fn use_video_room(
             screen.clone(),
             token.room.clone(),
         );
+        let joined_since = joined_since.clone();
         Callback::from(move |_: MouseEvent| {
             stop_sharing(&room, &screen);
             release(&room, &local);
-            rejoin::remember(&room_name, false);
+            joined_since.set(rejoin::remember(&room_name, false));
             machine.dispatch(Input::LocalLeave);
         })
     };
@@ -540,7 +543,7 @@ pub fn use_video_room(
         notice: (*notice).clone(),
         intake: (*intake).clone(),
         media_failure: *media_failure,
-        joined_since: rejoin::joined_since(&token.room),
+        joined_since: *joined_since,
         join,
         leave,
         toggle,

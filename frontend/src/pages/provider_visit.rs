@@ -19,13 +19,21 @@ pub struct ProviderVisitProps {
 #[component]
 pub fn ProviderVisit(props: &ProviderVisitProps) -> Html {
     let session = use_session();
-    let Some(clinician) = &session.clinician else {
+    let clinician_id = session.clinician.as_ref().map(|c| c.clinician.id.clone());
+    // Read from storage once per visit, not on every session refresh.
+    let patient_name = use_memo(
+        (clinician_id.clone(), props.visit_id.clone()),
+        |(clinician_id, visit_id)| {
+            storage::load_visits(clinician_id.as_deref()?, now_seconds())
+                .into_iter()
+                .find(|saved| saved.visit.visit_id == *visit_id)?
+                .patient
+        },
+    );
+    if clinician_id.is_none() {
         return html! { <Redirect<Route> to={Route::ProviderSignIn} /> };
-    };
-    let patient_name = storage::load_visits(&clinician.clinician.id, now_seconds())
-        .into_iter()
-        .find(|saved| saved.visit.visit_id == props.visit_id)
-        .and_then(|saved| saved.patient);
+    }
+    let patient_name = (*patient_name).clone();
     let request = TokenRequest {
         visit_id: Some(props.visit_id.clone()),
         ..TokenRequest::default()
