@@ -44,15 +44,9 @@ pub async fn chat_reaches(
         .await?;
     if !is_open(to).await? {
         // What a screen reader is given: the count, and the message itself.
-        let said = |css: &str, words: &str| {
-            format!(
-                "document.querySelector('{css}')?.textContent.includes({})",
-                serde_json::json!(words)
-            )
-        };
-        to.wait_until(&said(".chat-toggle .badge", "unread"), SHORT)
+        to.wait_until(&holds_text(".chat-toggle .badge", "unread"), SHORT)
             .await?;
-        to.wait_until(&said(".chat [aria-live]", text), SHORT)
+        to.wait_until(&holds_text(".chat [aria-live]", text), SHORT)
             .await?;
         to.click("button.chat-toggle").await?;
     }
@@ -64,6 +58,15 @@ pub async fn chat_reaches(
             "the message arrived as {line:?}, not from {from_label}"
         ))
     }
+}
+
+/// A page condition: the first element matching `css` has `text` in its
+/// text, hidden or not (what a screen reader is given, too).
+pub fn holds_text(css: &str, text: &str) -> String {
+    format!(
+        "document.querySelector('{css}')?.textContent.includes({})",
+        serde_json::json!(text)
+    )
 }
 
 async fn is_open(b: &Browser) -> TestResult<bool> {

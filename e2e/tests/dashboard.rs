@@ -23,22 +23,23 @@ const RECORD_ALERTS: &str = "
         static requestPermission() { window.notesAllowed = true; return Promise.resolve('granted'); }
     };";
 
-/// Shows the page at 360x740, as on a phone, or back as it was.
-async fn on_a_phone(b: &Browser, phone: bool) -> TestResult {
-    let result = if phone {
-        b.devtools(
-            "Emulation.setDeviceMetricsOverride",
-            serde_json::json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": true }),
-        )
-        .await
-    } else {
-        b.devtools(
-            "Emulation.clearDeviceMetricsOverride",
-            serde_json::json!({}),
-        )
-        .await
+/// Shows the page as on a screen of `size` (width, height in CSS pixels;
+/// under 600 wide, a phone), or with `None` back in the browser's window.
+async fn screen_size(b: &Browser, size: Option<(u32, u32)>) -> TestResult {
+    let result = match size {
+        Some((width, height)) => {
+            b.devtools(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+            )
+            .await
+        }
+        None => {
+            b.devtools("Emulation.clearDeviceMetricsOverride", serde_json::json!({}))
+                .await
+        }
     };
-    result.map_err(|e| format!("phone size: {e}"))
+    result.map_err(|e| format!("screen size {size:?}: {e}"))
 }
 
 async fn status_is(b: &Browser, words: &str) -> TestResult {
@@ -53,10 +54,10 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
         status_is(clinician, "No one here yet").await?;
         // The queue with a visit's links open, on a 360 px phone.
-        on_a_phone(clinician, true).await?;
+        screen_size(clinician, Some((360, 740))).await?;
         fits_a_phone(clinician, "dashboard with Share & manage open").await?;
         no_serious_accessibility_problems(clinician, "dashboard with Share & manage open").await?;
-        on_a_phone(clinician, false).await?;
+        screen_size(clinician, None).await?;
         // Both links as QR codes, drawn in the page by the lazily loaded encoder.
         clinician
             .wait_until(
@@ -225,13 +226,7 @@ async fn twenty_visits_fit_one_laptop_screen_waiting_first_and_the_keys_work() {
     let service = spawn_service_with(Some(dist_dir()), &[("RATE_LIMITS", "off")]);
     with_browsers("dashboard_twenty", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
-        clinician
-            .devtools(
-                "Emulation.setDeviceMetricsOverride",
-                serde_json::json!({ "width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": false }),
-            )
-            .await
-            .map_err(|e| format!("a 1280x800 screen: {e}"))?;
+        screen_size(clinician, Some((1280, 800))).await?;
         // The first visit, unnamed, ends up at the bottom of 20.
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
         clinician.click("button.manage[aria-expanded=true]").await?;

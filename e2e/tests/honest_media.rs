@@ -4,7 +4,7 @@
 //! it gets; nothing here reads a flag, an attribute or a button label.
 
 use e2e::browser::{with_browsers, Browser};
-use e2e::chat::chat_reaches;
+use e2e::chat::{chat_reaches, holds_text};
 use e2e::dist_dir;
 use e2e::far_end::{
     black_since, controls_reach, hears, local_media_is_honest, record_local_media, remote_of, sees,
@@ -61,14 +61,16 @@ async fn mute_and_camera_off_reach_everyone_in_the_call() {
         // leaves and comes back sees only what is said after.
         let before = format!("sentinel-{}-guest-chat", std::process::id());
         chat_reaches(clinician, guest, &before, "Clinician").await?;
-        patient.wait_until(&chat_says(&before), SHORT).await?;
+        patient
+            .wait_until(&holds_text(".chat", &before), SHORT)
+            .await?;
         guest.click("button.leave").await?;
         guest.click("[data-view=ended] button.rejoin").await?;
         press_join(guest).await?;
         guest.wait_until(IN_CALL, SHORT).await?;
         chat_reaches(clinician, guest, "And welcome back.", "Clinician").await?;
         if guest
-            .eval(&format!("return {}", chat_says(&before)))
+            .eval(&format!("return {}", holds_text(".chat", &before)))
             .await?
             == true
         {
@@ -77,14 +79,6 @@ async fn mute_and_camera_off_reach_everyone_in_the_call() {
         Ok(())
     })
     .await;
-}
-
-/// True once the page's chat (its log or its announcement) holds `text`.
-fn chat_says(text: &str) -> String {
-    format!(
-        "document.querySelector('.chat')?.textContent.includes({})",
-        serde_json::json!(text)
-    )
 }
 
 #[tokio::test]
