@@ -113,6 +113,28 @@ async fn assets_go_precompressed_and_cached_by_name() {
         let response = get(&path, None).await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
     }
+    // The same as an attacker sends them, unnormalised by any client, aimed
+    // at a real file beside the folder.
+    let secret_name = format!("hearth-encoded-secret-{}.txt", std::process::id());
+    let secret = std::env::temp_dir().join(&secret_name);
+    std::fs::write(&secret, "outside-the-spa").unwrap();
+    let folder = dir.file_name().unwrap().to_str().unwrap().to_owned();
+    for path in [
+        format!("/../{secret_name}"),
+        format!("/%2e%2e/{secret_name}"),
+        format!("/..%2f{secret_name}"),
+        format!("/.%2e/{secret_name}"),
+        format!("/..\\{secret_name}"),
+        format!("/%5c..%5c{secret_name}"),
+        format!("//../{secret_name}"),
+        format!("/../{folder}/index.html/../../{secret_name}"),
+        "/index.html%00".to_owned(),
+    ] {
+        let answer = raw_get(&app.address, &path).await;
+        assert!(answer.starts_with("HTTP/1.1 4"), "{path}: {answer}");
+        assert!(!answer.contains("outside-the-spa"), "{path}: {answer}");
+    }
+    std::fs::remove_file(secret).unwrap();
     let post = app
         .client
         .post(format!("{}/index.html", app.address))
@@ -122,4 +144,21 @@ async fn assets_go_precompressed_and_cached_by_name() {
     assert_eq!(post.status(), 405);
     assert_eq!(error_code(post).await, "method_not_allowed");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `GET path` written to the socket exactly as given (no URL library
+/// normalises it); returns the whole answer.
+async fn raw_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = address.trim_start_matches("http://").to_owned();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&host).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap()
 }
