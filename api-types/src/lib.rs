@@ -63,7 +63,7 @@ pub struct ErrorDetail {
 ///
 /// Unknown fields are refused so that a misspelt setting is reported to ops
 /// instead of silently ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
     /// Base URL of the token service. Relative values (such as `"./"`) are
@@ -76,6 +76,14 @@ pub struct ClientConfig {
     /// clinician always may). On unless the clinic turns it off.
     #[serde(default = "on")]
     pub patient_screen_share: bool,
+    /// The languages patients may choose, as BCP 47 codes, each with a
+    /// catalogue at `locales/<code>.json` (English is built in).
+    #[serde(default = "offered_languages")]
+    pub languages: Vec<String>,
+    /// The clinic's own words over any catalogue string, by language and
+    /// then by key, in the catalogues' shape (its name, its phone number).
+    #[serde(default)]
+    pub messages: MessageTree,
     /// For tests only: a local Twilio emulator's signalling address
     /// (`ws://…`), given to the Twilio SDK as its `wsServer`. Clinics never
     /// set it; without it the SDK connects to Twilio.
@@ -87,13 +95,97 @@ fn on() -> bool {
     true
 }
 
+fn offered_languages() -> Vec<String> {
+    vec!["en".to_owned(), "es".to_owned()]
+}
+
+/// A message catalogue as i18next's JSON writes it: strings, grouped by
+/// nested objects whose names join with dots into a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageTree {
+    Text(String),
+    Group(Vec<(String, MessageTree)>),
+}
+
+impl Default for MessageTree {
+    fn default() -> Self {
+        MessageTree::Group(Vec::new())
+    }
+}
+
+/// Words a clinic writes in `config.json`: one text, or one per language
+/// (`{"en": "…", "es": "…"}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Translated {
+    Text(String),
+    ByLanguage(Vec<(String, String)>),
+}
+
+/// Both are read by hand, a string or an object kept as pairs: serde's
+/// untagged enums buffer every value first, and maps bring a tree's code,
+/// both of which would weigh on the patients' first paint.
+macro_rules! text_or_pairs {
+    ($type:ident, $pairs:ident, $expecting:literal) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Shape;
+                impl<'de> serde::de::Visitor<'de> for Shape {
+                    type Value = $type;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$type, E> {
+                        Ok($type::Text(text.to_owned()))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$type, A::Error> {
+                        let mut pairs = Vec::new();
+                        while let Some(pair) = map.next_entry()? {
+                            pairs.push(pair);
+                        }
+                        Ok($type::$pairs(pairs))
+                    }
+                }
+                deserializer.deserialize_any(Shape)
+            }
+        }
+    };
+}
+text_or_pairs!(MessageTree, Group, "a string or an object of messages");
+text_or_pairs!(
+    Translated,
+    ByLanguage,
+    "a string or an object of texts by language"
+);
+
+impl Translated {
+    /// The text in `language`, else in English, else the first given.
+    pub fn get(&self, language: &str) -> &str {
+        match self {
+            Translated::Text(text) => text,
+            Translated::ByLanguage(texts) => {
+                let find = |code: &str| texts.iter().find(|(c, _)| c == code);
+                find(language)
+                    .or_else(|| find(DEFAULT_LANGUAGE))
+                    .or(texts.first())
+                    .map_or("", |(_, text)| text)
+            }
+        }
+    }
+}
+
+/// The language built into the SPA, and every fallback's end.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
 /// One question of the clinic's intake form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeQuestion {
     /// Stable and unique within the form (used for the field's id).
     pub id: String,
-    pub label: String,
+    pub label: Translated,
     #[serde(default)]
     pub kind: QuestionKind,
 }
@@ -349,10 +441,12 @@ pub enum ServerSignal {
         code: String,
         message: String,
     },
-    /// The clinician's words to a waiting patient ("running late").
-    Notice {
-        text: String,
-    },
+    /// The clinician's "running late" to a waiting patient, worded by the
+    /// patient's browser in the patient's language.
+    Notice(LateNotice),
+    /// To the clinicians: the patient's link was tried on another device
+    /// while the patient is in the visit, and kept out.
+    KeptOut,
 }
 
 /// Longest free text a clinician may add to a "running late" notice.
@@ -397,16 +491,37 @@ pub struct RunningLateResponse {
     pub sms: Option<SmsOutcome>,
 }
 
-/// The words of a "running late" notice, the same in the waiting room and by
-/// SMS; `None` when there is nothing to say.
-pub fn running_late_text(minutes: Option<u8>, note: Option<&str>) -> Option<String> {
-    let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let lead = minutes.map(|m| format!("Your clinician is running about {m} minutes late."));
-    match (lead, note) {
-        (Some(lead), Some(note)) => Some(format!("{lead} {note}")),
-        (Some(lead), None) => Some(lead),
-        (None, Some(note)) => Some(note.to_owned()),
-        (None, None) => None,
+/// A "running late" notice as it travels: how late and the clinician's own
+/// words, so each patient's browser says it in the patient's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateNotice {
+    #[serde(default)]
+    pub minutes: Option<u8>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl LateNotice {
+    /// The notice, with the note trimmed; `None` when there is nothing to say.
+    pub fn new(minutes: Option<u8>, note: Option<&str>) -> Option<LateNotice> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        (minutes.is_some() || note.is_some()).then(|| LateNotice {
+            minutes,
+            note: note.map(str::to_owned),
+        })
+    }
+
+    /// In English, for the text message: the service cannot know which
+    /// language the patient reads.
+    pub fn sms_text(&self) -> String {
+        let lead = self
+            .minutes
+            .map(|m| format!("Your clinician is running about {m} minutes late."));
+        [lead, self.note.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -415,16 +530,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn running_late_text_joins_minutes_and_note() {
+    fn late_notices_join_minutes_and_note_for_text_messages() {
+        let sms = |m, n| LateNotice::new(m, n).map(|notice| notice.sms_text());
         assert_eq!(
-            running_late_text(Some(10), Some("  Sorry! ")).as_deref(),
+            sms(Some(10), Some("  Sorry! ")).as_deref(),
             Some("Your clinician is running about 10 minutes late. Sorry!")
         );
-        assert_eq!(
-            running_late_text(None, Some("Back soon")).as_deref(),
-            Some("Back soon")
-        );
-        assert_eq!(running_late_text(None, Some("  ")), None);
+        assert_eq!(sms(None, Some("Back soon")).as_deref(), Some("Back soon"));
+        assert_eq!(LateNotice::new(None, Some("  ")), None);
+    }
+
+    #[test]
+    fn clinic_words_come_in_the_chosen_language_or_english() {
+        let label: Translated =
+            serde_json::from_str(r#"{"es": "¿Por qué?", "en": "Why?"}"#).unwrap();
+        assert_eq!(label.get("es"), "¿Por qué?");
+        assert_eq!(label.get("fr"), "Why?");
+        let plain: Translated = serde_json::from_str(r#""Why?""#).unwrap();
+        assert_eq!(plain.get("es"), "Why?");
     }
 
     #[test]

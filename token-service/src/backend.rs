@@ -8,6 +8,7 @@ use crate::settings::{IceSettings, TwilioCredentials, VideoSettings};
 use crate::signalling::Signalling;
 use crate::tokens::{Claims, RoomExtra, Signer};
 use crate::twilio_rest::{Members, RestError, TwilioRest};
+use api_types::LateNotice;
 use api_types::{IceServer, Role, VideoMode};
 use std::time::Duration;
 
@@ -126,11 +127,11 @@ impl Backend {
         }
     }
 
-    /// Shows `text` to the patient waiting in `room`.
-    pub async fn notify(&self, room: &str, text: &str, wait: Duration) -> Notified {
+    /// Shows `notice` to the patient waiting in `room`.
+    pub async fn notify(&self, room: &str, notice: &LateNotice, wait: Duration) -> Notified {
         match self {
             Backend::BuiltIn { rooms, .. } => Notified {
-                delivered: rooms.notify_patient(room, text, wait).await,
+                delivered: rooms.notify_patient(room, notice, wait).await,
                 deliver_from_dashboard: false,
             },
             Backend::Twilio { rest, .. } => Notified {

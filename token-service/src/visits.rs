@@ -12,7 +12,7 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use api_types::{
-    running_late_text, CreateVisitRequest, ErrorCode, Presence, Role, RunningLateRequest,
+    CreateVisitRequest, ErrorCode, LateNotice, Presence, Role, RunningLateRequest,
     DEFAULT_VISIT_MINUTES, LATE_MINUTES, MAX_DAYS_AHEAD, MAX_NOTE_CHARS, MAX_VISIT_MINUTES,
 };
 use std::time::Duration;
@@ -181,8 +181,8 @@ pub(crate) fn act_on_own(
 /// How long the dashboard waits for the patient's browser to confirm.
 pub(crate) const NOTICE_WAIT: Duration = Duration::from_secs(5);
 
-/// The notice's words from a request, or why it cannot be sent (pure).
-pub fn notice_text(request: &RunningLateRequest) -> Result<String, LiveError> {
+/// The notice in a request, or why it cannot be sent (pure).
+pub fn late_notice(request: &RunningLateRequest) -> Result<LateNotice, LiveError> {
     if request.minutes.is_some_and(|m| !LATE_MINUTES.contains(&m)) {
         return Err(LiveError::InvalidNotice("Choose 5, 10 or 15 minutes."));
     }
@@ -195,7 +195,7 @@ pub fn notice_text(request: &RunningLateRequest) -> Result<String, LiveError> {
             "Keep the message to 280 characters or fewer.",
         ));
     }
-    running_late_text(request.minutes, request.note.as_deref()).ok_or(LiveError::InvalidNotice(
+    LateNotice::new(request.minutes, request.note.as_deref()).ok_or(LiveError::InvalidNotice(
         "Choose how late you are, or write a short message.",
     ))
 }
@@ -225,16 +225,17 @@ mod tests {
 
     #[test]
     fn notices_need_known_minutes_or_a_short_note() {
-        assert!(notice_text(&late(Some(10), None))
-            .unwrap()
-            .contains("10 minutes"));
         assert_eq!(
-            notice_text(&late(Some(7), None)).unwrap_err().code(),
+            late_notice(&late(Some(10), None)).unwrap().minutes,
+            Some(10)
+        );
+        assert_eq!(
+            late_notice(&late(Some(7), None)).unwrap_err().code(),
             ErrorCode::InvalidNotice
         );
-        assert!(notice_text(&late(None, Some(&"x".repeat(280)))).is_ok());
-        assert!(notice_text(&late(None, Some(&"x".repeat(281)))).is_err());
-        assert!(notice_text(&late(None, None)).is_err());
+        assert!(late_notice(&late(None, Some(&"x".repeat(280)))).is_ok());
+        assert!(late_notice(&late(None, Some(&"x".repeat(281)))).is_err());
+        assert!(late_notice(&late(None, None)).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::auth::ClinicianSession;
 use crate::backend::Notified;
 use crate::ids::room_name;
 use crate::state::AppState;
-use crate::visits::{act_on_own, is_e164, notice_text, LiveError, NOTICE_WAIT};
+use crate::visits::{act_on_own, is_e164, late_notice, LiveError, NOTICE_WAIT};
 use actix_web::{web, HttpRequest, HttpResponse};
 use api_types::{RunningLateRequest, RunningLateResponse, SmsOutcome};
 
@@ -16,7 +16,7 @@ pub async fn running_late(
     session: ClinicianSession,
     body: web::Json<RunningLateRequest>,
 ) -> Result<HttpResponse, LiveError> {
-    let text = notice_text(&body)?;
+    let notice = late_notice(&body)?;
     act_on_own(&state, &req, &session, &body.visit_id, "running_late")?;
     let phone = body
         .phone
@@ -30,12 +30,12 @@ pub async fn running_late(
     let Notified {
         delivered,
         deliver_from_dashboard,
-    } = state.backend.notify(&room, &text, NOTICE_WAIT).await;
+    } = state.backend.notify(&room, &notice, NOTICE_WAIT).await;
     let twilio = state.backend.twilio().map(|(_, rest)| rest);
     let sms = match (phone, twilio, state.sms_from()) {
         (None, _, _) => None,
         (Some(to), Some(twilio), Some(from)) => {
-            Some(match twilio.send_sms(from, to, &text).await {
+            Some(match twilio.send_sms(from, to, &notice.sms_text()).await {
                 Ok(()) => SmsOutcome::Sent,
                 Err(err) => {
                     tracing::warn!(error = %err, "SMS through Twilio failed");

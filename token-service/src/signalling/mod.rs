@@ -9,7 +9,7 @@ pub(crate) use socket::{run, Member};
 pub use socket::{MessageBudget, MAX_MESSAGE_BYTES, MESSAGES_PER_SECOND};
 
 use crate::rooms::{JoinError, Registry, RoomLimits, Seat};
-use api_types::{close_code, Role, ServerSignal};
+use api_types::{close_code, LateNotice, Role, ServerSignal};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -86,9 +86,9 @@ impl Signalling {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Shows `text` to the patient waiting in `room`; true once their browser
-    /// confirms within `wait`.
-    pub async fn notify_patient(&self, room: &str, text: &str, wait: Duration) -> bool {
+    /// Shows `notice` to the patient waiting in `room`; true once their
+    /// browser confirms within `wait`.
+    pub async fn notify_patient(&self, room: &str, notice: &LateNotice, wait: Duration) -> bool {
         let patients = self.registry().with_role(room, Role::Patient);
         if patients.is_empty() {
             return false;
@@ -99,9 +99,7 @@ impl Signalling {
             .or_default()
             .push(seen);
         for patient in &patients {
-            patient.signal(ServerSignal::Notice {
-                text: text.to_owned(),
-            });
+            patient.signal(ServerSignal::Notice(notice.clone()));
         }
         let delivered = matches!(tokio::time::timeout(wait, confirmed).await, Ok(Ok(())));
         if !delivered {
@@ -153,9 +151,7 @@ impl Signalling {
 
     fn tell_clinicians_kept_out(&self, room: &str) {
         for clinician in self.registry().with_role(room, Role::Provider) {
-            clinician.signal(ServerSignal::Notice {
-                text: KEPT_OUT.to_owned(),
-            });
+            clinician.signal(ServerSignal::KeptOut);
         }
     }
 
@@ -166,6 +162,3 @@ impl Signalling {
         }
     }
 }
-
-/// What a clinician is told when the patient's link is tried elsewhere.
-const KEPT_OUT: &str = "Someone opened the patient's visit link on another device and was kept out. If your patient did not do this, end the visit and send a new link.";
