@@ -1,6 +1,7 @@
 //! Telling a clinician a patient has arrived: a tone, a count in the tab's
 //! title, and a desktop notification once they have allowed them.
 
+use crate::i18n::Locale;
 use std::collections::BTreeSet;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
@@ -46,17 +47,13 @@ pub async fn ask_for_notifications() -> bool {
 
 /// A patient arrived: a tone, and a notification if allowed. No names: a
 /// desktop notification can show on a shared screen.
-pub fn patient_arrived(count: usize) {
+pub fn patient_arrived(t: &Locale, count: usize) {
     crate::media::play_tone(None);
     if notifications_allowed() {
         let options = NotificationOptions::new();
-        options.set_body("Open Hearth to start the visit.");
+        options.set_body(t.t("clinic.alerts.body"));
         options.set_tag("hearth-arrival");
-        let heading = if count == 1 {
-            "A patient is in the waiting room".to_owned()
-        } else {
-            format!("{count} patients are in the waiting room")
-        };
+        let heading = t.count("clinic.alerts.arrived", count as u64);
         let _ = Notification::new_with_options(&heading, &options);
     }
 }

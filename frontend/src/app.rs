@@ -1,5 +1,8 @@
+use crate::components::language_picker::language_picker;
 use crate::config::{self, ConfigProblem};
 use crate::context::{Session, SessionAction, SessionContext};
+use crate::i18n::catalogue::Catalogue;
+use crate::i18n::{english_plural, Locale};
 use crate::pages::{
     config_error::{config_error, Props as ConfigErrorProps},
     home::home,
@@ -11,8 +14,8 @@ use crate::pages::{
 };
 use crate::route::{page_path, Route};
 use crate::services::timers::before_expiry;
-use crate::services::{api::Api, now_seconds, storage};
-use api_types::TokenRequest;
+use crate::services::{api::Api, locales, now_seconds, storage};
+use api_types::{TokenRequest, DEFAULT_LANGUAGE};
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -27,7 +30,7 @@ enum Startup {
 /// The screens one build of the app has: the patients' page has only the
 /// visit screens, so LTO leaves the clinician's out of its wasm.
 #[derive(Clone, Copy)]
-pub struct Pages(pub fn(Route) -> Html);
+pub struct Pages(pub fn(Route, &Locale) -> Html);
 
 impl PartialEq for Pages {
     fn eq(&self, other: &Self) -> bool {
@@ -38,14 +41,21 @@ impl PartialEq for Pages {
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub pages: Pages,
+    /// The English built into this page's wasm.
+    pub english: Rc<Catalogue>,
+    /// Whether people choose a language (the patients' page); the
+    /// clinician's page is English only for now.
+    pub multilingual: bool,
 }
 
-/// Loads `config.json` before anything else, so no page runs unconfigured.
+/// Loads `config.json` and the person's language before anything else, so
+/// no page runs unconfigured or changes language as it appears.
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let startup = use_state(|| Startup::Loading);
     {
         let startup = startup.clone();
+        let (english, multilingual) = (props.english.clone(), props.multilingual);
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 startup.set(match config::load().await {
@@ -53,10 +63,25 @@ pub fn App(props: &AppProps) -> Html {
                         let page = web_sys::window()
                             .and_then(|w| w.location().href().ok())
                             .unwrap_or_default();
+                        let language = if multilingual {
+                            locales::first_choice(&config.languages)
+                        } else {
+                            DEFAULT_LANGUAGE.to_owned()
+                        };
+                        let locale = locales::load(&language, &config, &english).await;
+                        locales::show_on_page(&locale);
+                        let languages = if multilingual {
+                            config.languages.clone()
+                        } else {
+                            Vec::new()
+                        };
                         Startup::Ready(Session {
                             api: Rc::new(Api::new(&config, &page)),
                             config: Rc::new(config),
                             clinician: storage::load_session(now_seconds()).map(Rc::new),
+                            locale: Rc::new(locale),
+                            languages: Rc::new(languages),
+                            built_in: english,
                         })
                     }
                     Err(problem) => Startup::Failed(problem),
@@ -64,18 +89,29 @@ pub fn App(props: &AppProps) -> Html {
             });
         });
     }
+    let english = || {
+        Locale::new(
+            DEFAULT_LANGUAGE,
+            (*props.english).clone(),
+            Rc::new(english_plural),
+        )
+    };
     match &*startup {
         // The same words as index.html's static page, so nothing flickers.
-        Startup::Loading => html! {
-            <main class="page boot" aria-busy="true">
-                <div class="card">
-                    <h1>{ "Getting your visit ready" }</h1>
-                    <p>{ "This takes a few seconds on a slow connection. Please keep this page open." }</p>
-                </div>
-            </main>
-        },
+        Startup::Loading => {
+            let t = english();
+            html! {
+                <main class="page boot" aria-busy="true">
+                    <div class="card">
+                        <h1>{ t.html("app.loading_title") }</h1>
+                        <p>{ t.html("app.loading_text") }</p>
+                    </div>
+                </main>
+            }
+        }
         Startup::Failed(problem) => config_error(ConfigErrorProps {
             problem: problem.clone(),
+            t: &english(),
         }),
         Startup::Ready(session) => {
             html! { <Ready session={session.clone()} pages={props.pages} /> }
@@ -96,10 +132,15 @@ fn Ready(props: &ReadyProps) -> Html {
         use_reducer(move || initial)
     };
     use_session_upkeep(&session);
+    let render = {
+        let (pages, locale) = (props.pages, session.locale.clone());
+        Callback::from(move |route| (pages.0)(route, &locale))
+    };
     html! {
-        <ContextProvider<SessionContext> context={session}>
+        <ContextProvider<SessionContext> context={session.clone()}>
+            { language_picker(&session) }
             <HashRouter>
-                <Switch<Route> render={props.pages.0} />
+                <Switch<Route> {render} />
             </HashRouter>
         </ContextProvider<SessionContext>>
     }
@@ -137,26 +178,26 @@ fn use_session_upkeep(session: &SessionContext) {
 }
 
 /// Every screen: the clinician's page (`clinic.html`).
-pub fn all_pages(route: Route) -> Html {
+pub fn all_pages(route: Route, t: &Locale) -> Html {
     match route {
         Route::ProviderVisit { visit_id } => html! { <ProviderVisit {visit_id} /> },
         Route::ProviderSignIn => html! { <ProviderSignIn /> },
         Route::ProviderVisits => html! { <ProviderVisits /> },
-        other => visit_pages(other),
+        other => visit_pages(other, t),
     }
 }
 
 /// The patients' page (`index.html`): a clinician's route goes on to the
 /// clinician's page.
-pub fn patient_pages(route: Route) -> Html {
+pub fn patient_pages(route: Route, t: &Locale) -> Html {
     if route.is_clinicians() {
         html! { <OpenClinicPage {route} /> }
     } else {
-        visit_pages(route)
+        visit_pages(route, t)
     }
 }
 
-fn visit_pages(route: Route) -> Html {
+fn visit_pages(route: Route, t: &Locale) -> Html {
     match route {
         Route::PatientVisit { invite } => {
             let device = crate::services::storage::device_secret();
@@ -165,8 +206,8 @@ fn visit_pages(route: Route) -> Html {
         Route::GuestVisit { invite } => {
             html! { <VisitEntry request={TokenRequest { invite: Some(invite), ..TokenRequest::default() }} /> }
         }
-        Route::Home => home(),
-        _ => not_found(),
+        Route::Home => home(t),
+        _ => not_found(t),
     }
 }
 

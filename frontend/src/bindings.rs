@@ -251,3 +251,62 @@ extern "C" {
     #[wasm_bindgen(method, js_name = isDark)]
     pub fn is_dark(this: &QrCode, row: u32, column: u32) -> bool;
 }
+
+/// The browser's `Intl`, for plurals, times and language names in the
+/// person's language.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl)]
+    type PluralRules;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, catch)]
+    fn new(language: &str) -> Result<PluralRules, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn select(this: &PluralRules, count: f64) -> String;
+
+    #[wasm_bindgen(js_namespace = Intl)]
+    type DisplayNames;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, catch)]
+    fn new(language: &str, options: &JsValue) -> Result<DisplayNames, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn of(this: &DisplayNames, code: &str) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(js_namespace = Intl)]
+    type DateTimeFormat;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, catch)]
+    fn new(language: &str, options: &JsValue) -> Result<DateTimeFormat, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn format(this: &DateTimeFormat, unix_millis: f64) -> String;
+}
+
+/// `Intl.PluralRules(language).select`, if the browser knows the language.
+pub fn plural_rule(language: &str) -> Option<impl Fn(f64) -> String> {
+    let rules = PluralRules::new(language).ok()?;
+    Some(move |count| rules.select(count))
+}
+
+/// A language's name in that language, as `Intl.DisplayNames` writes it,
+/// with a capital as that language writes one (`es` → "Español"). The
+/// browser capitalises: Rust's case tables would weigh on the first paint.
+pub fn own_language_name(code: &str) -> Option<String> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"type".into(), &"language".into()).ok()?;
+    let name = DisplayNames::new(code, &options).ok()?.of(code).ok()??;
+    let mut chars = name.chars();
+    let first = js_sys::JsString::from(chars.next()?.to_string()).to_locale_upper_case(Some(code));
+    Some(String::from(first) + chars.as_str())
+}
+
+/// The time of day of `unix_seconds` in the browser's time zone, as
+/// `language` writes it ("14:30", "2:30 PM").
+pub fn time_of_day(language: &str, unix_seconds: u64) -> Option<String> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
+    let format = DateTimeFormat::new(language, &options).ok()?;
+    Some(format.format(unix_seconds as f64 * 1000.0))
+}

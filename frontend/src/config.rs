@@ -1,6 +1,8 @@
 //! Reading `config.json`, the SPA's run-time settings. Ops edit this file on
 //! the static host, so every way it can be wrong gets a plain message.
 
+use crate::i18n::language::is_valid_code;
+use crate::i18n::Locale;
 use crate::services::http::{self, HttpError};
 use crate::services::json;
 use api_types::ClientConfig;
@@ -10,20 +12,22 @@ use api_types::ClientConfig;
 pub enum ConfigProblem {
     Missing,
     Unreachable,
+    /// What the JSON parser said.
     Malformed(String),
+    EmptyBaseUrl,
+    BadLanguage(String),
 }
 
 impl ConfigProblem {
-    pub fn message(&self) -> String {
+    pub fn message(&self, t: &Locale) -> String {
+        let malformed = |detail: &str| t.fill("config.malformed", &[("detail", detail)]);
         match self {
-            ConfigProblem::Missing => {
-                "The settings file config.json was not found next to this page.".to_owned()
-            }
-            ConfigProblem::Unreachable => {
-                "The settings file config.json could not be loaded. Check your internet connection and reload the page.".to_owned()
-            }
-            ConfigProblem::Malformed(detail) => {
-                format!("The settings file config.json is not valid: {detail}.")
+            ConfigProblem::Missing => t.t("config.missing").to_owned(),
+            ConfigProblem::Unreachable => t.t("config.unreachable").to_owned(),
+            ConfigProblem::Malformed(detail) => malformed(detail),
+            ConfigProblem::EmptyBaseUrl => malformed(t.t("config.empty_base_url")),
+            ConfigProblem::BadLanguage(code) => {
+                malformed(&t.fill("config.bad_language", &[("code", code)]))
             }
         }
     }
@@ -33,9 +37,11 @@ impl ConfigProblem {
 pub fn parse(text: &str) -> Result<ClientConfig, ConfigProblem> {
     let config: ClientConfig = json::from_str(text).map_err(ConfigProblem::Malformed)?;
     if config.api_base_url.trim().is_empty() {
-        return Err(ConfigProblem::Malformed(
-            "api_base_url is empty; use \"./\" when the token service serves this page".to_owned(),
-        ));
+        return Err(ConfigProblem::EmptyBaseUrl);
+    }
+    // Each code names a file under locales/, so only plain codes pass.
+    if let Some(bad) = config.languages.iter().find(|code| !is_valid_code(code)) {
+        return Err(ConfigProblem::BadLanguage(bad.clone()));
     }
     Ok(config)
 }
@@ -87,23 +93,45 @@ mod tests {
         let problem = parse("{\"api_base_url\": ").unwrap_err();
         assert!(matches!(problem, ConfigProblem::Malformed(_)));
         assert!(problem
-            .message()
+            .message(&Locale::english())
             .starts_with("The settings file config.json is not valid"));
     }
 
     #[test]
     fn an_empty_base_url_is_refused() {
         let problem = parse(r#"{"api_base_url": " "}"#).unwrap_err();
-        assert!(problem.message().contains("api_base_url is empty"));
+        assert!(problem
+            .message(&Locale::english())
+            .contains("api_base_url is empty"));
+    }
+
+    #[test]
+    fn clinics_offer_english_and_spanish_unless_they_list_their_own() {
+        let config = parse(r#"{"api_base_url": "./"}"#).unwrap();
+        assert_eq!(config.languages, ["en", "es"]);
+        let problem = parse(r#"{"api_base_url": "./", "languages": ["en", "../x"]}"#).unwrap_err();
+        assert_eq!(problem, ConfigProblem::BadLanguage("../x".into()));
+        assert!(problem
+            .message(&Locale::english())
+            .contains("\"../x\" in languages"));
+    }
+
+    #[test]
+    fn clinic_words_and_translated_questions_are_read() {
+        let config = parse(
+            r#"{"api_base_url": "./",
+                "messages": {"es": {"join": {"full": "Llame al 555"}}},
+                "intake": [{"id": "r", "label": {"en": "Why?", "es": "¿Por qué?"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.intake[0].label.get("es"), "¿Por qué?");
+        assert!(matches!(&config.messages, api_types::MessageTree::Group(g) if g[0].0 == "es"));
+        assert!(parse(r#"{"api_base_url": "./", "messages": {"es": 3}}"#).is_err());
     }
 
     #[test]
     fn a_missing_field_is_named() {
-        let problem = parse("{}").unwrap_err();
-        assert!(
-            problem.message().contains("api_base_url"),
-            "{}",
-            problem.message()
-        );
+        let problem = parse("{}").unwrap_err().message(&Locale::english());
+        assert!(problem.contains("api_base_url"), "{problem}");
     }
 }

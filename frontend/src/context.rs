@@ -1,6 +1,8 @@
-//! The one session context: the run-time settings, the API client and the
-//! clinician's session, if signed in.
+//! The one session context: the run-time settings, the API client, the
+//! person's language and the clinician's session, if signed in.
 
+use crate::i18n::catalogue::Catalogue;
+use crate::i18n::Locale;
 use crate::services::api::Api;
 use api_types::{ClientConfig, SessionResponse};
 use std::rc::Rc;
@@ -11,26 +13,34 @@ pub struct Session {
     pub config: Rc<ClientConfig>,
     pub api: Rc<Api>,
     pub clinician: Option<Rc<SessionResponse>>,
+    /// The words of the person's language.
+    pub locale: Rc<Locale>,
+    /// The languages offered to choose from: none on the clinician's
+    /// English-only page.
+    pub languages: Rc<Vec<String>>,
+    /// The English built into this page, under every other language.
+    pub built_in: Rc<Catalogue>,
 }
 
 pub enum SessionAction {
     /// A new or refreshed clinician session.
     SignedIn(SessionResponse),
     SignedOut,
+    /// The person chose another language, now loaded.
+    Language(Rc<Locale>),
 }
 
 impl Reducible for Session {
     type Action = SessionAction;
 
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
-        let clinician = match action {
-            SessionAction::SignedIn(session) => Some(Rc::new(session)),
-            SessionAction::SignedOut => None,
-        };
-        Rc::new(Session {
-            clinician,
-            ..(*self).clone()
-        })
+        let mut next = (*self).clone();
+        match action {
+            SessionAction::SignedIn(session) => next.clinician = Some(Rc::new(session)),
+            SessionAction::SignedOut => next.clinician = None,
+            SessionAction::Language(locale) => next.locale = locale,
+        }
+        Rc::new(next)
     }
 }
 

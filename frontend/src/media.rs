@@ -29,21 +29,14 @@ impl MediaError {
         }
     }
 
+    /// The catalogue key of what to tell the person.
     pub fn message(self) -> &'static str {
         match self {
-            MediaError::PermissionDenied => {
-                "Your browser is blocking the camera and microphone. Click the camera icon in the address bar, choose \"Allow\", then try again."
-            }
-            MediaError::NoDevice => {
-                "We can't find a camera or microphone. Plug one in, or join with audio only."
-            }
-            MediaError::InUse => {
-                "Another app is using your camera or microphone. Close it (for example another video call), then try again."
-            }
-            MediaError::Unsupported => {
-                "This browser can't make video calls. Please use a current Chrome, Edge, Firefox or Safari."
-            }
-            MediaError::Other => "We couldn't start your camera or microphone. Please try again.",
+            MediaError::PermissionDenied => "media.blocked",
+            MediaError::NoDevice => "media.none",
+            MediaError::InUse => "media.in_use",
+            MediaError::Unsupported => "errors.unsupported_browser",
+            MediaError::Other => "media.failed",
         }
     }
 }
@@ -124,13 +117,9 @@ pub async fn devices() -> Devices {
             web_sys::MediaDeviceKind::Audiooutput => &mut found.speakers,
             _ => continue,
         };
-        let label = match info.label() {
-            label if label.is_empty() => format!("Device {}", list.len() + 1),
-            label => label,
-        };
         list.push(Device {
             id: info.device_id(),
-            label,
+            label: info.label(),
         });
     }
     found
@@ -372,7 +361,10 @@ mod tests {
         assert_eq!(MediaError::from_name("NotFoundError"), MediaError::NoDevice);
         assert_eq!(MediaError::from_name("NotReadableError"), MediaError::InUse);
         assert_eq!(MediaError::from_name("Weird"), MediaError::Other);
-        assert!(MediaError::PermissionDenied.message().contains("Allow"));
+        let t = crate::i18n::Locale::english();
+        assert!(t
+            .t(MediaError::PermissionDenied.message())
+            .contains("Allow"));
     }
 
     #[test]

@@ -1,58 +1,54 @@
 //! Plain-language messages for what can go wrong, by the service's stable
-//! error codes. Pure, so every mapping is tested natively.
+//! error codes, in the person's language. Pure, so every mapping is tested
+//! natively (in English).
 
+use crate::i18n::Locale;
 use crate::services::http::HttpError;
+use crate::video::Notice;
 use crate::visit::machine::EndReason;
 use api_types::{ErrorCode, Role, DEFAULT_INVITE_EARLY_MINUTES, MAX_DAYS_AHEAD, MAX_VISIT_MINUTES};
 
-pub const UNREACHABLE: &str =
-    "We can't reach the Hearth service. Check your internet connection and try again.";
-const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
-const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a moment.";
 /// Said where a patient's link is already in use on another device: at the
 /// link, and in a tab that lost the race to join.
-pub const OPEN_ELSEWHERE: &str = "Your visit is already open on another phone, tablet or computer. Close it there, then try again here. If that device is switched off, wait a minute and try again.";
-/// Shown in the call while our own connection scores 2 bars or fewer.
-pub const WEAK_CONNECTION: &str = "Your connection is weak; turning your camera off may help.";
-const SLOW_DOWN: &str = "Too many attempts in a short time. Please wait a minute and try again.";
+pub const OPEN_ELSEWHERE: &str = "errors.open_elsewhere";
+const UNREACHABLE: &str = "errors.unreachable";
+const SESSION_ENDED: &str = "clinic.errors.session_ended";
+const TRY_AGAIN: &str = "errors.try_again";
+const SLOW_DOWN: &str = "errors.slow_down";
 
-pub fn sign_in(err: &HttpError) -> &'static str {
-    match (err, err.code()) {
+pub fn sign_in(t: &Locale, err: &HttpError) -> String {
+    t.t(match (err, err.code()) {
         (HttpError::Network, _) => UNREACHABLE,
-        (_, Some(ErrorCode::InvalidCredentials)) => {
-            "That username and password don't match an account."
-        }
+        (_, Some(ErrorCode::InvalidCredentials)) => "clinic.sign_in.no_match",
         (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN,
         _ => TRY_AGAIN,
-    }
+    })
+    .to_owned()
 }
 
-pub fn create_visit(err: &HttpError) -> String {
+pub fn create_visit(t: &Locale, err: &HttpError) -> String {
     if err.session_ended() {
-        return SESSION_ENDED.to_owned();
+        return t.t(SESSION_ENDED).to_owned();
     }
     match (err, err.code()) {
-        (HttpError::Network, _) => UNREACHABLE.to_owned(),
-        (_, Some(ErrorCode::InvalidLength)) => {
-            format!("A visit lasts from 1 to {MAX_VISIT_MINUTES} minutes.")
-        }
-        (_, Some(ErrorCode::VisitOver)) => {
-            "That start time is already over. Choose a later one.".to_owned()
-        }
-        (_, Some(ErrorCode::VisitTooFarAhead)) => {
-            format!("Visits can be booked at most {MAX_DAYS_AHEAD} days ahead.")
-        }
-        (_, Some(ErrorCode::RateLimited)) => SLOW_DOWN.to_owned(),
-        _ => TRY_AGAIN.to_owned(),
+        (HttpError::Network, _) => t.t(UNREACHABLE).to_owned(),
+        (_, Some(ErrorCode::InvalidLength)) => t.fill(
+            "clinic.create.length",
+            &[("max", &MAX_VISIT_MINUTES.to_string())],
+        ),
+        (_, Some(ErrorCode::VisitOver)) => t.t("clinic.create.over").to_owned(),
+        (_, Some(ErrorCode::VisitTooFarAhead)) => t.fill(
+            "clinic.create.too_far",
+            &[("days", &MAX_DAYS_AHEAD.to_string())],
+        ),
+        (_, Some(ErrorCode::RateLimited)) => t.t(SLOW_DOWN).to_owned(),
+        _ => t.t(TRY_AGAIN).to_owned(),
     }
 }
 
-/// A visit's live state for the clinician's list: `None` before the first
-/// answer, `Some(Err(()))` when the service cannot say.
 /// Longest patient name the clinician's list keeps (checked in the
 /// browser: the name is never sent).
 pub const MAX_PATIENT_NAME_CHARS: usize = 100;
-pub const PATIENT_NAME_TOO_LONG: &str = "The patient's name can be at most 100 characters.";
 
 /// Why a visit link cannot be used, as the patient or guest meets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,77 +83,80 @@ impl InviteProblem {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            InviteProblem::Ended => "This visit has ended",
-            InviteProblem::Expired => "This visit link has expired",
-            InviteProblem::NotYetValid => "It's a little early",
-            InviteProblem::Invalid => "This visit link doesn't work",
-            InviteProblem::OpenElsewhere => "This visit is open on another device",
-            InviteProblem::GuestsFull => "This visit is full",
-            InviteProblem::Unreachable | InviteProblem::Busy => {
-                "We can't open your visit right now"
-            }
-        }
+    pub fn title(self, t: &Locale) -> &str {
+        t.t(match self {
+            InviteProblem::Ended => "invite.ended_title",
+            InviteProblem::Expired => "invite.expired_title",
+            InviteProblem::NotYetValid => "invite.early_title",
+            InviteProblem::Invalid => "invite.invalid_title",
+            InviteProblem::OpenElsewhere => "invite.elsewhere_title",
+            InviteProblem::GuestsFull => "invite.full_title",
+            InviteProblem::Unreachable | InviteProblem::Busy => "invite.unavailable_title",
+        })
     }
 
-    pub fn advice(self) -> String {
-        match self {
-            InviteProblem::Ended => {
-                "Your clinician ended this visit. If you still need them, please contact your clinic.".to_owned()
-            }
-            InviteProblem::Expired => {
-                "Visit links stop working a while after the appointment. Please call your clinic and ask for a new link.".to_owned()
-            }
+    pub fn advice(self, t: &Locale) -> String {
+        let key = match self {
+            InviteProblem::Ended => "invite.ended",
+            InviteProblem::Expired => "invite.expired",
             InviteProblem::NotYetValid => {
-                format!("Your visit link opens {DEFAULT_INVITE_EARLY_MINUTES} minutes before your appointment. Please come back closer to the time.")
+                let minutes = DEFAULT_INVITE_EARLY_MINUTES.to_string();
+                return t.fill("invite.early", &[("minutes", &minutes)]);
             }
-            InviteProblem::Invalid => {
-                "Please open the link again exactly as your clinic sent it. If it still doesn't work, call your clinic for a new one.".to_owned()
-            }
-            InviteProblem::OpenElsewhere => OPEN_ELSEWHERE.to_owned(),
-            InviteProblem::GuestsFull => {
-                "The visit already has as many interpreters and relatives as it allows. If you should be in it, please call the clinic.".to_owned()
-            }
-            InviteProblem::Unreachable => UNREACHABLE.to_owned(),
-            InviteProblem::Busy => TRY_AGAIN.to_owned(),
-        }
+            InviteProblem::Invalid => "invite.invalid",
+            InviteProblem::OpenElsewhere => OPEN_ELSEWHERE,
+            InviteProblem::GuestsFull => "invite.full",
+            InviteProblem::Unreachable => UNREACHABLE,
+            InviteProblem::Busy => TRY_AGAIN,
+        };
+        t.t(key).to_owned()
     }
 }
 
 /// A chosen name always comes with the role, so a guest cannot pass for
 /// the clinician.
-pub fn caption(name: Option<&String>, role: Role) -> String {
+pub fn caption(t: &Locale, name: Option<&String>, role: Role) -> String {
+    let label = participant_label(t, role);
     match name {
-        Some(name) => format!("{name} ({})", participant_label(role)),
-        None => participant_label(role).to_owned(),
+        Some(name) => t.fill("role.caption", &[("name", name), ("role", label)]),
+        None => label.to_owned(),
     }
 }
 
-pub fn participant_label(role: Role) -> &'static str {
-    match role {
-        Role::Provider => "Clinician",
-        Role::Patient => "Patient",
-        Role::Guest => "Guest",
-    }
+pub fn participant_label(t: &Locale, role: Role) -> &str {
+    t.t(match role {
+        Role::Provider => "role.clinician",
+        Role::Patient => "role.patient",
+        Role::Guest => "role.guest",
+    })
 }
 
-pub fn end_message(reason: EndReason) -> &'static str {
-    match reason {
-        EndReason::Left => "You left the visit.",
-        EndReason::ClinicianEnded => "Your clinician ended the visit.",
-        EndReason::JoinedElsewhere => {
-            "You joined from another tab or device, so this one was disconnected."
-        }
+pub fn end_message(t: &Locale, reason: EndReason) -> &str {
+    t.t(match reason {
+        EndReason::Left => "ended.left",
+        EndReason::ClinicianEnded => "ended.by_clinician",
+        EndReason::JoinedElsewhere => "ended.elsewhere",
         EndReason::OpenElsewhere => OPEN_ELSEWHERE,
-        EndReason::TokenExpired => {
-            "Your visit link has expired. Please ask your clinic for a new one."
-        }
-        EndReason::RoomEnded => {
-            "The video room for this visit has closed. If you still need your clinician, please contact your clinic."
-        }
-        EndReason::ConnectionLost => {
-            "We lost the connection and could not get it back."
+        EndReason::TokenExpired => "ended.expired",
+        EndReason::RoomEnded => "ended.room_closed",
+        EndReason::ConnectionLost => "ended.connection_lost",
+    })
+}
+
+/// What the clinic tells the people in a room, in their language; the
+/// clinician's own note as written.
+pub fn notice(t: &Locale, notice: &Notice) -> String {
+    match notice {
+        Notice::KeptOut => t.t("call.kept_out").to_owned(),
+        Notice::Late(late) => {
+            let lead = late
+                .minutes
+                .map(|m| t.fill("waiting.late", &[("minutes", &m.to_string())]));
+            [lead, late.note.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
         }
     }
 }
@@ -218,24 +217,35 @@ mod tests {
             InviteProblem::from_error(&status("rate_limited")),
             InviteProblem::Busy
         );
-        assert!(InviteProblem::Expired.advice().contains("call your clinic"));
+        assert!(InviteProblem::Expired
+            .advice(&Locale::english())
+            .contains("call your clinic"));
     }
 
     #[test]
     fn messages_never_show_raw_codes() {
+        let t = Locale::clinic_english();
         let codes = ErrorCode::ALL.iter().map(|c| c.as_str()).chain(["???"]);
         for code in codes {
-            for message in [
-                sign_in(&status(code)).to_owned(),
-                create_visit(&status(code)),
-            ] {
+            for message in [sign_in(&t, &status(code)), create_visit(&t, &status(code))] {
                 assert!(!message.contains('_'), "{code}: {message}");
             }
             let problem = InviteProblem::from_error(&status(code));
-            assert!(!problem.advice().contains('_'), "{code}: {problem:?}");
+            assert!(!problem.advice(&t).contains('_'), "{code}: {problem:?}");
+            assert!(!problem.title(&t).contains('_'), "{code}: {problem:?}");
         }
-        assert!(create_visit(&status("invalid_length")).contains("480 minutes"));
-        assert_eq!(sign_in(&HttpError::Network), UNREACHABLE);
-        assert!(create_visit(&status("session_expired")).contains("sign in again"));
+        assert!(create_visit(&t, &status("invalid_length")).contains("480 minutes"));
+        assert!(sign_in(&t, &HttpError::Network).contains("can't reach"));
+        assert!(create_visit(&t, &status("session_expired")).contains("sign in again"));
+    }
+
+    #[test]
+    fn notices_say_how_late_in_the_patients_language_with_the_note_as_written() {
+        let late = api_types::LateNotice::new(Some(10), Some("Sorry!")).unwrap();
+        assert_eq!(
+            notice(&Locale::english(), &Notice::Late(late)),
+            "Your clinician is running about 10 minutes late. Sorry!"
+        );
+        assert!(notice(&Locale::english(), &Notice::KeptOut).contains("another device"));
     }
 }

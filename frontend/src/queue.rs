@@ -1,6 +1,7 @@
 //! The clinician's queue: which visit comes first and how its state reads.
 //! Pure, so the order and the words are tested natively.
 
+use crate::i18n::Locale;
 use crate::services::storage::SavedVisit;
 use api_types::{Presence, VisitStatus};
 use std::collections::BTreeMap;
@@ -44,19 +45,20 @@ impl RowState {
     }
 
     /// The state chip's words at `now`.
-    pub fn words(self, now: u64) -> String {
-        match self {
+    pub fn words(self, t: &Locale, now: u64) -> String {
+        let key = match self {
             RowState::PatientWaiting(Since(since)) => {
                 let minutes = since.map_or(0, |since| now.saturating_sub(since) / 60);
-                format!("Patient waiting · {minutes} min")
+                return t.count("clinic.row.patient_waiting", minutes);
             }
-            RowState::GuestWaiting => "Guest waiting".to_owned(),
-            RowState::InCall => "In call".to_owned(),
-            RowState::NoOneYet => "No one here yet".to_owned(),
-            RowState::Checking => "Checking who is here…".to_owned(),
-            RowState::Unavailable => "Status unavailable".to_owned(),
-            RowState::Ended => "Ended".to_owned(),
-        }
+            RowState::GuestWaiting => "clinic.row.guest_waiting",
+            RowState::InCall => "clinic.row.in_call",
+            RowState::NoOneYet => "clinic.row.nobody",
+            RowState::Checking => "clinic.row.checking",
+            RowState::Unavailable => "clinic.row.unavailable",
+            RowState::Ended => "clinic.row.ended",
+        };
+        t.t(key).to_owned()
     }
 
     /// A class for the chip's colour.
@@ -74,8 +76,8 @@ impl RowState {
     pub fn action(self) -> Option<&'static str> {
         match self {
             RowState::Ended => None,
-            RowState::InCall => Some("Rejoin"),
-            _ => Some("Start"),
+            RowState::InCall => Some("clinic.row.rejoin"),
+            _ => Some("clinic.row.start"),
         }
     }
 }
@@ -147,9 +149,13 @@ mod tests {
     #[test]
     fn the_chip_counts_the_wait_from_the_arrival_the_service_reports() {
         let waiting = RowState::PatientWaiting(Since(Some(1_000)));
-        assert_eq!(waiting.words(1_000 + 245), "Patient waiting · 4 min");
-        assert_eq!(waiting.action(), Some("Start"));
-        assert_eq!(RowState::InCall.action(), Some("Rejoin"));
+        let t = Locale::clinic_english();
+        assert_eq!(waiting.words(&t, 1_000 + 245), "Patient waiting · 4 min");
+        assert_eq!(waiting.action().map(|key| t.t(key)), Some("Start"));
+        assert_eq!(
+            RowState::InCall.action().map(|key| t.t(key)),
+            Some("Rejoin")
+        );
         assert_eq!(RowState::Ended.action(), None);
         let visit = saved("v", false);
         assert_eq!(RowState::of(&visit, None), RowState::Checking);

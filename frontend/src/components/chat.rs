@@ -3,6 +3,7 @@
 //! live only in this tab's memory, which the panel tells the person.
 
 use crate::components::input_value;
+use crate::hooks::use_locale;
 use crate::video::MAX_CHAT_CHARS;
 use yew::prelude::*;
 
@@ -24,6 +25,7 @@ pub struct ChatProps {
 
 #[component]
 pub fn Chat(props: &ChatProps) -> Html {
+    let t = use_locale();
     let open = use_state(|| false);
     let seen = use_state(|| 0);
     let input = use_node_ref();
@@ -74,20 +76,25 @@ pub fn Chat(props: &ChatProps) -> Html {
         .rev()
         .find(|line| !line.mine)
         .filter(|_| unread > 0)
-        .map(|line| format!("New message from {}: {}", line.who, line.text));
+        .map(|line| {
+            t.fill(
+                "chat.new_message",
+                &[("name", &line.who), ("text", &line.text)],
+            )
+        });
     html! {
-        <section class="chat" aria-label="Chat">
+        <section class="chat" aria-label={t.t("chat.title").to_owned()}>
             <button class="chat-toggle" aria-expanded={open.to_string()} aria-controls="chat-panel" onclick={toggle}>
-                { "Chat" }
+                { t.html("chat.title") }
                 if unread > 0 {
-                    <span class="badge">{ unread }<span class="visually-hidden">{ " unread" }</span></span>
+                    <span class="badge"><span aria-hidden="true">{ unread }</span><span class="visually-hidden">{ t.count("chat.unread", unread as u64) }</span></span>
                 }
             </button>
             <p class="visually-hidden" aria-live="polite">{ announcement }</p>
             if *open {
                 <div id="chat-panel" class="chat-panel">
-                    <p class="hint">{ "Messages go only to the people in this call and are not kept after the visit." }</p>
-                    <div class="chat-log" role="log" aria-label="Messages">
+                    <p class="hint">{ t.html("chat.privacy") }</p>
+                    <div class="chat-log" role="log" aria-label={t.t("chat.messages").to_owned()}>
                         <ol>
                             { for props.lines.iter().map(|line| html! {
                                 <li class={classes!(line.mine.then_some("mine"))}>
@@ -97,10 +104,10 @@ pub fn Chat(props: &ChatProps) -> Html {
                         </ol>
                     </div>
                     <form class="chat-form" {onsubmit}>
-                        <label for="chat-input">{ "Message" }</label>
+                        <label for="chat-input">{ t.html("chat.message") }</label>
                         <div class="chat-row">
                             <input id="chat-input" ref={input} autocomplete="off" maxlength={MAX_CHAT_CHARS.to_string()} />
-                            <button type="submit">{ "Send" }</button>
+                            <button type="submit">{ t.html("chat.send") }</button>
                         </div>
                     </form>
                 </div>

@@ -1,7 +1,7 @@
 //! Running times: how long someone has waited, and how long a visit's call
 //! has lasted.
 
-use crate::hooks::use_now_seconds;
+use crate::hooks::{use_locale, use_now_seconds};
 use crate::messages::clock;
 use crate::services::now_seconds;
 use yew::prelude::*;
@@ -13,15 +13,16 @@ pub struct WaitTimerProps {
     pub since: Option<u64>,
 }
 
-/// "You have been waiting 2 min".
+/// "You have been waiting 2 minutes".
 #[component]
 pub fn WaitTimer(props: &WaitTimerProps) -> Html {
+    let t = use_locale();
     let shown = use_state(now_seconds);
     let minutes = use_now_seconds().saturating_sub(props.since.unwrap_or(*shown)) / 60;
     let text = if minutes == 0 {
-        "You have been waiting less than a minute.".to_owned()
+        t.t("waiting.for_under_a_minute").to_owned()
     } else {
-        format!("You have been waiting {minutes} min.")
+        t.count("waiting.for_minutes", minutes)
     };
     html! { <p class="wait-timer">{ text }</p> }
 }
@@ -35,6 +36,7 @@ pub struct CallClockProps {
 /// "Visit time 12:04" in the call's header, for the clinician.
 #[component]
 pub fn CallClock(props: &CallClockProps) -> Html {
+    let t = use_locale();
     let elapsed = use_now_seconds().saturating_sub(props.since);
-    html! { <p class="call-clock" role="timer">{ "Visit time " }{ clock(elapsed) }</p> }
+    html! { <p class="call-clock" role="timer">{ t.fill("call.clock", &[("time", &clock(elapsed))]) }</p> }
 }

@@ -3,6 +3,7 @@
 
 use crate::components::input_value;
 use crate::context::{use_session, SessionAction};
+use crate::hooks::use_locale;
 use crate::messages;
 use crate::services::storage::SavedVisit;
 use api_types::{CreateVisitRequest, DEFAULT_VISIT_MINUTES, MAX_VISIT_MINUTES};
@@ -26,6 +27,7 @@ pub struct CreateVisitFormProps {
 #[component]
 pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
     let session = use_session();
+    let t = use_locale();
     let name = use_node_ref();
     let starts = use_node_ref();
     let length = use_node_ref();
@@ -35,7 +37,7 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
         return Html::default();
     };
     let onsubmit = {
-        let (name, starts, length) = (name.clone(), starts.clone(), length.clone());
+        let (name, starts, length, t) = (name.clone(), starts.clone(), length.clone(), t.clone());
         let (oncreated, error, busy, session) = (
             props.oncreated.clone(),
             error.clone(),
@@ -54,20 +56,24 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
                 .as_ref()
                 .is_some_and(|n| n.chars().count() > messages::MAX_PATIENT_NAME_CHARS)
             {
-                error.set(Some(messages::PATIENT_NAME_TOO_LONG.to_owned()));
+                let max = messages::MAX_PATIENT_NAME_CHARS.to_string();
+                error.set(Some(
+                    t.fill("clinic.create.name_too_long", &[("max", &max)]),
+                ));
                 return;
             }
             let request = CreateVisitRequest {
                 starts_at: local_time_to_unix(&input_value(&starts)),
                 length_minutes: input_value(&length).parse().ok(),
             };
-            let (name, oncreated, error, busy, session, token) = (
+            let (name, oncreated, error, busy, session, token, t) = (
                 name.clone(),
                 oncreated.clone(),
                 error.clone(),
                 busy.clone(),
                 session.clone(),
                 token.clone(),
+                t.clone(),
             );
             busy.set(true);
             yew::platform::spawn_local(async move {
@@ -87,7 +93,7 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
                     Err(err) if err.session_ended() => {
                         session.dispatch(SessionAction::SignedOut);
                     }
-                    Err(err) => error.set(Some(messages::create_visit(&err))),
+                    Err(err) => error.set(Some(messages::create_visit(&t, &err))),
                 }
                 busy.set(false);
             });
@@ -95,20 +101,20 @@ pub fn CreateVisitForm(props: &CreateVisitFormProps) -> Html {
     };
     html! {
         <form class="new-visit" {onsubmit} aria-labelledby="new-visit">
-            <h2 id="new-visit" class="visually-hidden">{ "New visit" }</h2>
+            <h2 id="new-visit" class="visually-hidden">{ t.html("clinic.create.heading") }</h2>
             <div class="field wide">
-                <label for="patient-name">{ "Patient's name (optional, kept only in this browser)" }</label>
+                <label for="patient-name">{ t.html("clinic.create.name") }</label>
                 <input id="patient-name" ref={name} maxlength="100" autocomplete="off" aria-keyshortcuts="n" />
             </div>
             <div class="field">
-                <label for="starts-at">{ "Starts (empty: now)" }</label>
+                <label for="starts-at">{ t.html("clinic.create.starts") }</label>
                 <input id="starts-at" ref={starts} type="datetime-local" />
             </div>
             <div class="field">
-                <label for="length">{ "Minutes" }</label>
+                <label for="length">{ t.html("clinic.create.minutes") }</label>
                 <input id="length" ref={length} type="number" min="1" max={MAX_VISIT_MINUTES.to_string()} value={DEFAULT_VISIT_MINUTES.to_string()} />
             </div>
-            <button type="submit" disabled={*busy}>{ "Create visit" }</button>
+            <button type="submit" disabled={*busy}>{ t.html("clinic.create.create") }</button>
             <p class="error" role="alert">{ (*error).clone().unwrap_or_default() }</p>
         </form>
     }

@@ -4,13 +4,16 @@
 use crate::components::setup::{
     device_picker, test_sound, DevicePickerProps, MicLevel, TestSoundProps,
 };
+use crate::i18n::Locale;
 use crate::media::{DeviceChoice, Devices, MediaError};
+use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::prelude::*;
 
 /// What the view shows; a plain function, not a component: it keeps no
 /// state, and each component costs first-paint bytes.
 pub struct DeviceSettingsProps {
+    pub t: Rc<Locale>,
     pub devices: Devices,
     pub choice: DeviceChoice,
     pub speaker: Option<String>,
@@ -21,15 +24,16 @@ pub struct DeviceSettingsProps {
 }
 
 pub fn device_settings(props: DeviceSettingsProps) -> Html {
+    let t = &props.t;
     html! {
         <details class="setup">
-            <summary>{ "Camera, microphone and speakers" }</summary>
-            { device_picker(DevicePickerProps { devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.onchange.clone() }) }
+            <summary>{ t.html("devices.settings") }</summary>
+            { device_picker(DevicePickerProps { t: t.clone(), devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.onchange.clone() }) }
             if let Some(err) = props.error {
-                <p role="alert" class="error">{ err.message() }</p>
+                <p role="alert" class="error">{ t.html(err.message()) }</p>
             }
             <MicLevel stream={props.stream.clone()} />
-            { test_sound(TestSoundProps { speaker: props.speaker.clone() }) }
+            { test_sound(TestSoundProps { t: t.clone(), speaker: props.speaker.clone() }) }
         </details>
     }
 }

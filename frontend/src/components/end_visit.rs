@@ -2,6 +2,7 @@
 //! told why.
 
 use crate::context::use_session;
+use crate::hooks::use_locale;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,6 +15,7 @@ pub struct EndVisitProps {
 #[component]
 pub fn EndVisit(props: &EndVisitProps) -> Html {
     let session = use_session();
+    let t = use_locale();
     let outcome = use_state(|| None::<&'static str>);
     let onclick = {
         let (outcome, visit_id, onended) = (
@@ -34,15 +36,15 @@ pub fn EndVisit(props: &EndVisitProps) -> Html {
             yew::platform::spawn_local(async move {
                 match api.end_visit(&token, visit_id).await {
                     Ok(()) => onended.emit(()),
-                    Err(_) => outcome.set(Some("Could not end the visit. Please try again.")),
+                    Err(_) => outcome.set(Some("clinic.end.failed")),
                 }
             });
         })
     };
     html! {
         <>
-            <button class="secondary end" {onclick}>{ "End visit for everyone" }</button>
-            <span role="status">{ outcome.unwrap_or_default() }</span>
+            <button class="secondary end" {onclick}>{ t.html("clinic.end.end") }</button>
+            <span role="status">{ outcome.map(|key| t.t(key)).unwrap_or_default() }</span>
         </>
     }
 }

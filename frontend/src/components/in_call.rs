@@ -8,25 +8,28 @@ use crate::components::clocks::CallClock;
 use crate::components::intake::{intake_panel, PanelProps};
 use crate::components::stream_video::StreamVideo;
 use crate::hooks::use_video_room::{ChatLog, Remotes};
+use crate::i18n::Locale;
 use crate::media;
-use crate::messages::{caption, participant_label, WEAK_CONNECTION};
+use crate::messages::{self, caption, participant_label};
 use crate::video::quality::{MAX_BARS, WEAK_AT_MOST};
-use crate::video::IntakeAnswer;
+use crate::video::{IntakeAnswer, Notice};
 use crate::visit::machine::Remote;
 use api_types::Role;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the view shows; a plain function, not a component: it keeps no
 /// state, and each component costs first-paint bytes.
 pub struct InCallProps<'a> {
+    pub t: Rc<Locale>,
     pub role: Role,
     pub reconnecting: bool,
     pub people: &'a BTreeMap<String, Remote>,
     pub remotes: &'a Remotes,
     pub speaker: &'a Option<String>,
     /// For a clinician: what the service said about the visit.
-    pub notice: Option<&'a String>,
+    pub notice: Option<&'a Notice>,
     pub intake: Option<&'a Vec<IntakeAnswer>>,
     /// When this person joined, for the clinician's visit clock.
     pub joined_since: Option<u64>,
@@ -45,6 +48,7 @@ pub struct InCallProps<'a> {
 }
 
 pub fn in_call(props: InCallProps<'_>) -> Html {
+    let t = &*props.t;
     // The clinician's own record of the patient's name comes first.
     let name_of = |identity: &String, role: Role| match (role, props.patient_name) {
         (Role::Patient, Some(saved)) => Some(saved),
@@ -56,10 +60,10 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
         .iter()
         .filter_map(|line| {
             let who = match &line.from {
-                None => "You".to_owned(),
+                None => t.t("chat.you").to_owned(),
                 Some(identity) => {
                     let role = Role::from_identity(identity)?;
-                    caption(name_of(identity, role), role)
+                    caption(t, name_of(identity, role), role)
                 }
             };
             Some(ShownLine {
@@ -74,38 +78,38 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
             if props.role == Role::Provider {
                 if let Some(since) = props.joined_since { <CallClock {since} /> }
             }
-            if props.reconnecting { <p class="banner" role="status">{ "Reconnecting…" }</p> }
+            if props.reconnecting { <p class="banner" role="status">{ t.html("waiting.reconnecting") }</p> }
             if props.own_quality.is_some_and(|bars| bars <= WEAK_AT_MOST) {
-                <p class="banner weak" role="status">{ WEAK_CONNECTION }</p>
+                <p class="banner weak" role="status">{ t.html("call.weak") }</p>
             }
-            if props.sharing { <p class="banner sharing" role="status">{ "You are sharing your screen with everyone in this call." }</p> }
+            if props.sharing { <p class="banner sharing" role="status">{ t.html("call.sharing") }</p> }
             // A shared screen is shown large, above everyone's camera.
             { for props.people.iter().filter_map(|(identity, remote)| {
                 let screen = props.remotes.screens.get(identity)?;
-                let whose = caption(name_of(identity, remote.role), remote.role);
+                let whose = caption(t, name_of(identity, remote.role), remote.role);
                 Some(html! {
                     <figure class="screen" key={format!("screen-{identity}")} data-role={remote.role.as_str()}>
-                        <StreamVideo stream={Some(media::handle(screen))} class="screen-video" muted=true label="Shared screen" />
-                        <figcaption>{ format!("{whose} is sharing their screen") }</figcaption>
+                        <StreamVideo stream={Some(media::handle(screen))} class="screen-video" muted=true label={t.t("call.shared_screen").to_owned()} />
+                        <figcaption>{ t.fill("call.is_sharing", &[("name", &whose)]) }</figcaption>
                     </figure>
                 })
             }) }
             <div class="remotes">
                 { for props.people.iter().map(|(identity, remote)| html! {
                     <figure class="remote" key={identity.clone()} data-role={remote.role.as_str()}>
-                        <StreamVideo stream={props.remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(remote.role)} speaker={props.speaker.clone()} />
-                        <figcaption>{ caption(name_of(identity, remote.role), remote.role) }</figcaption>
-                        if let Some(bars) = props.remotes.quality.get(identity) { { quality_bars(*bars) } }
-                        { view_buttons() }
-                        if remote.reconnecting { <p class="banner">{ "Reconnecting…" }</p> }
+                        <StreamVideo stream={props.remotes.streams.get(identity).cloned()} class="remote-video" muted=false label={participant_label(t, remote.role).to_owned()} speaker={props.speaker.clone()} />
+                        <figcaption>{ caption(t, name_of(identity, remote.role), remote.role) }</figcaption>
+                        if let Some(bars) = props.remotes.quality.get(identity) { { quality_bars(t, *bars) } }
+                        { view_buttons(t) }
+                        if remote.reconnecting { <p class="banner">{ t.html("waiting.reconnecting") }</p> }
                     </figure>
                 }) }
             </div>
             if props.role == Role::Provider {
-                if let Some(text) = props.notice { <p class="notice" role="alert">{ text.clone() }</p> }
+                if let Some(notice) = props.notice { <p class="notice" role="alert">{ messages::notice(t, notice) }</p> }
             }
             if let Some(answers) = props.intake {
-                { intake_panel(PanelProps { answers: answers.clone() }) }
+                { intake_panel(PanelProps { t, answers: answers.clone() }) }
             }
             { props.media_note.clone() }
             { props.self_view.clone() }
@@ -117,9 +121,13 @@ pub fn in_call(props: InCallProps<'_>) -> Html {
 }
 
 /// 0 to 5 bars, as a picture with its words for screen readers.
-fn quality_bars(bars: u8) -> Html {
+fn quality_bars(t: &Locale, bars: u8) -> Html {
+    let label = t.fill(
+        "call.bars",
+        &[("bars", &bars.to_string()), ("max", &MAX_BARS.to_string())],
+    );
     html! {
-        <span class="bars" role="img" aria-label={format!("Connection: {bars} of {MAX_BARS} bars")}>
+        <span class="bars" role="img" aria-label={label}>
             { for (1..=MAX_BARS).map(|bar| html! { <span class={classes!("bar", (bar <= bars).then_some("on"))}></span> }) }
         </span>
     }
@@ -127,7 +135,7 @@ fn quality_bars(bars: u8) -> Html {
 
 /// Full screen and picture-in-picture for the picture they sit on, where
 /// the browser offers them.
-fn view_buttons() -> Html {
+fn view_buttons(t: &Locale) -> Html {
     let document = web_sys::window().and_then(|w| w.document());
     let fullscreen = document
         .as_ref()
@@ -152,8 +160,8 @@ fn view_buttons() -> Html {
     });
     html! {
         <div class="view-buttons">
-            if fullscreen { <button class="secondary full-screen" onclick={full}>{ "Full screen" }</button> }
-            if pip { <button class="secondary float" onclick={float}>{ "Picture in picture" }</button> }
+            if fullscreen { <button class="secondary full-screen" onclick={full}>{ t.html("call.full_screen") }</button> }
+            if pip { <button class="secondary float" onclick={float}>{ t.html("call.picture_in_picture") }</button> }
         </div>
     }
 }

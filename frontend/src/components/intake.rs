@@ -2,8 +2,10 @@
 //! skips it), and the clinician reads it in a side panel once in the call.
 //! Answers travel browser to browser only.
 
+use crate::hooks::use_locale;
+use crate::i18n::Locale;
 use crate::video::IntakeAnswer;
-use api_types::{IntakeQuestion, QuestionKind};
+use api_types::{IntakeQuestion, QuestionKind, DEFAULT_LANGUAGE};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -20,9 +22,12 @@ enum Stage {
     Skipped,
 }
 
-/// Reads every field of the form by its question id.
+/// Reads every field of the form by its question id. The questions and a
+/// consent's answer go in English, the clinician's page's language,
+/// whichever language the patient reads.
 fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> Vec<IntakeAnswer> {
     let field = |id: &str| form.elements().named_item(&format!("intake-{id}"));
+    let english = Locale::english();
     questions
         .iter()
         .filter_map(|q| {
@@ -32,7 +37,9 @@ fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> 
                     let checked = element
                         .unchecked_into::<web_sys::HtmlInputElement>()
                         .checked();
-                    (if checked { "Yes" } else { "No" }).to_owned()
+                    english
+                        .t(if checked { "intake.yes" } else { "intake.no" })
+                        .to_owned()
                 }
                 QuestionKind::LongText => element
                     .unchecked_into::<web_sys::HtmlTextAreaElement>()
@@ -43,7 +50,7 @@ fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> 
             };
             let answer = answer.trim().to_owned();
             (!answer.is_empty()).then(|| IntakeAnswer {
-                question: q.label.clone(),
+                question: q.label.get(DEFAULT_LANGUAGE).to_owned(),
                 answer,
             })
         })
@@ -52,6 +59,7 @@ fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> 
 
 #[component]
 pub fn IntakeForm(props: &FormProps) -> Html {
+    let t = use_locale();
     let stage = use_state(|| Stage::Open);
     let onsubmit = {
         let (stage, questions, send) = (
@@ -74,46 +82,48 @@ pub fn IntakeForm(props: &FormProps) -> Html {
     match *stage {
         Stage::Skipped => html! {},
         Stage::Sent => html! {
-            <p class="intake-sent">{ "Thank you. Your clinician will see your answers when they join." }</p>
+            <p class="intake-sent">{ t.html("intake.sent") }</p>
         },
         Stage::Open => html! {
             <form class="intake stack" {onsubmit}>
-                <h2>{ "While you wait (optional)" }</h2>
-                <p>{ "Your answers go only to your clinician. You can skip this." }</p>
+                <h2>{ t.html("intake.title") }</h2>
+                <p>{ t.html("intake.privacy") }</p>
                 { for props.questions.iter().map(|q| {
                     let id = format!("intake-{}", q.id);
+                    let label = q.label.get(&t.language).to_owned();
                     match q.kind {
                         QuestionKind::Consent => html! {
-                            <label class="choice"><input type="checkbox" id={id.clone()} name={id} />{ q.label.clone() }</label>
+                            <label class="choice"><input type="checkbox" id={id.clone()} name={id} />{ label }</label>
                         },
                         QuestionKind::LongText => html! {<>
-                            <label for={id.clone()}>{ q.label.clone() }</label>
+                            <label for={id.clone()}>{ label }</label>
                             <textarea id={id.clone()} name={id} rows="3" maxlength="2000" />
                         </>},
                         QuestionKind::Text => html! {<>
-                            <label for={id.clone()}>{ q.label.clone() }</label>
+                            <label for={id.clone()}>{ label }</label>
                             <input id={id.clone()} name={id} maxlength="2000" />
                         </>},
                     }
                 }) }
                 <div class="row">
-                    <button type="submit" class="send-intake">{ "Send to my clinician" }</button>
-                    <button type="button" class="secondary skip-intake" onclick={skip}>{ "Skip" }</button>
+                    <button type="submit" class="send-intake">{ t.html("intake.send") }</button>
+                    <button type="button" class="secondary skip-intake" onclick={skip}>{ t.html("intake.skip") }</button>
                 </div>
             </form>
         },
     }
 }
 
-pub struct PanelProps {
+pub struct PanelProps<'a> {
+    pub t: &'a Locale,
     pub answers: Vec<IntakeAnswer>,
 }
 
 /// The clinician's view of the patient's answers.
-pub fn intake_panel(props: PanelProps) -> Html {
+pub fn intake_panel(props: PanelProps<'_>) -> Html {
     html! {
         <aside class="intake-panel card" aria-labelledby="intake-heading">
-            <h2 id="intake-heading">{ "Patient's answers" }</h2>
+            <h2 id="intake-heading">{ props.t.html("intake.answers") }</h2>
             <dl>
                 { for props.answers.iter().map(|a| html! {<>
                     <dt>{ a.question.clone() }</dt>

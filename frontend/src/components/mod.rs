@@ -8,6 +8,7 @@ pub mod device_settings;
 pub mod end_visit;
 pub mod in_call;
 pub mod intake;
+pub mod language_picker;
 pub mod pre_join;
 pub mod running_late;
 pub mod setup;

@@ -6,11 +6,12 @@ use crate::components::setup::{
     device_picker, test_sound, DevicePickerProps, MicLevel, TestSoundProps,
 };
 use crate::hooks::{JoinChoice, JoinWith};
+use crate::i18n::Locale;
 use crate::media::{DeviceChoice, Devices};
-use crate::messages::participant_label;
 use crate::video::clean_name;
 use crate::video::join_error::JoinError;
 use api_types::Role;
+use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::prelude::*;
 
@@ -18,6 +19,7 @@ use yew::prelude::*;
 /// component costs first-paint bytes, so the page keeps the two pieces of
 /// state (the name field and the choice) and passes them in.
 pub struct PreJoinProps {
+    pub t: Rc<Locale>,
     pub role: Role,
     pub name_input: NodeRef,
     pub join_with: UseStateHandle<JoinWith>,
@@ -51,7 +53,8 @@ pub fn pre_join(props: PreJoinProps) -> Html {
                 Role::Provider => account_name.clone(),
                 _ => clean_name(&input_value(&name_input)),
             }
-            .unwrap_or_else(|| participant_label(role).to_owned());
+            // No name: each person reads the role in their own language.
+            .unwrap_or_default();
             onjoin.emit(JoinChoice {
                 name,
                 with: *join_with,
@@ -59,49 +62,50 @@ pub fn pre_join(props: PreJoinProps) -> Html {
         })
     };
     let audio_only_now = props.stream.is_some() && !props.has_camera;
+    let t = &props.t;
     html! {
         <section class="card" data-view="prejoin">
-            <h1>{ "Check your camera and microphone" }</h1>
+            <h1>{ t.html("prejoin.title") }</h1>
             <div class="prejoin">
                 <div>
                     { props.self_view.clone() }
                     <MicLevel stream={props.stream.clone()} />
                 </div>
                 <div class="stack">
-                    { device_picker(DevicePickerProps { devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.on_device.clone() }) }
-                    { test_sound(TestSoundProps { speaker: props.speaker.clone() }) }
+                    { device_picker(DevicePickerProps { t: t.clone(), devices: props.devices.clone(), choice: props.choice.clone(), speaker: props.speaker.clone(), onchange: props.on_device.clone() }) }
+                    { test_sound(TestSoundProps { t: t.clone(), speaker: props.speaker.clone() }) }
                 </div>
             </div>
             if let Some(problem) = props.problem {
-                <p role="alert" class="error">{ problem }</p>
+                <p role="alert" class="error">{ t.html(problem) }</p>
             }
             if audio_only_now && !props.capture_failed {
-                <p class="note">{ "No camera found: you will join with audio only." }</p>
+                <p class="note">{ t.html("prejoin.no_camera") }</p>
             }
             if let Some(err) = props.join_error {
-                <p role="alert" class="error join-error">{ err.message() }</p>
+                <p role="alert" class="error join-error">{ t.html(err.message()) }</p>
             }
             if props.role != Role::Provider {
-                <label for="display-name">{ "Your name, as shown to others in this visit (optional)" }</label>
+                <label for="display-name">{ t.html("prejoin.name") }</label>
                 <input id="display-name" ref={name_input} maxlength="60" autocomplete="name" />
             }
             if props.has_camera {
                 <fieldset class="join-with">
-                    <legend>{ "Join with" }</legend>
+                    <legend>{ t.html("prejoin.join_with") }</legend>
                     { for JoinWith::ALL.iter().map(|&(mode, id, label)| {
                         let join_with = join_with.clone();
                         html! {
                             <label class="choice">
                                 <input type="radio" name="join-with" id={id} checked={*join_with == mode}
                                     onchange={Callback::from(move |_: Event| join_with.set(mode))} />
-                                { label }
+                                { t.html(label) }
                             </label>
                         }
                     }) }
                 </fieldset>
             }
-            <p>{ if props.role == Role::Provider { "Your patient sees you as soon as you join." } else { "When you join, you wait in a quiet waiting room until your clinician arrives." } }</p>
-            <button class="join" {onclick} disabled={!props.can_join}>{ "Join visit" }</button>
+            <p>{ t.html(if props.role == Role::Provider { "prejoin.what_next_clinician" } else { "prejoin.what_next" }) }</p>
+            <button class="join" {onclick} disabled={!props.can_join}>{ t.html("prejoin.join") }</button>
         </section>
     }
 }

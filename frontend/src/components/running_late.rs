@@ -3,28 +3,35 @@
 
 use crate::components::input_value;
 use crate::context::use_session;
+use crate::hooks::use_locale;
+use crate::i18n::Locale;
 use crate::services::api::Api;
 use crate::video::twilio;
 use api_types::{
-    running_late_text, ErrorCode, RunningLateRequest, RunningLateResponse, SmsOutcome,
-    TokenRequest, LATE_MINUTES, MAX_NOTE_CHARS,
+    ErrorCode, LateNotice, RunningLateRequest, RunningLateResponse, SmsOutcome, TokenRequest,
+    LATE_MINUTES, MAX_NOTE_CHARS,
 };
 use yew::prelude::*;
 
 /// What happened, in words for the clinician (pure).
-pub fn outcome_text(outcome: &RunningLateResponse) -> String {
-    let room = if outcome.delivered {
-        "Delivered: your patient saw it in the waiting room."
+pub fn outcome_text(t: &Locale, outcome: &RunningLateResponse) -> String {
+    let room = t.t(if outcome.delivered {
+        "clinic.late.delivered"
     } else {
-        "Not delivered: no patient is in the waiting room."
-    };
-    let sms = match outcome.sms {
-        None => "",
-        Some(SmsOutcome::Sent) => " Text message sent.",
-        Some(SmsOutcome::Failed) => " The text message could not be sent.",
-        Some(SmsOutcome::NotSetUp) => " Text messages are not set up for this clinic.",
-    };
-    format!("{room}{sms}")
+        "clinic.late.not_delivered"
+    });
+    let sms = outcome.sms.map(|sms| {
+        t.t(match sms {
+            SmsOutcome::Sent => "clinic.late.sms_sent",
+            SmsOutcome::Failed => "clinic.late.sms_failed",
+            SmsOutcome::NotSetUp => "clinic.late.sms_not_set_up",
+        })
+    });
+    [Some(room), sms]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Twilio mode: this browser joins the room as a short-lived data-only
@@ -40,13 +47,13 @@ async fn deliver_in_room(
         notice: true,
         ..TokenRequest::default()
     };
-    let (Ok(token), Some(text)) = (
+    let (Ok(token), Some(notice)) = (
         api.video_token(&ask, Some(session)).await,
-        running_late_text(request.minutes, request.note.as_deref()),
+        LateNotice::new(request.minutes, request.note.as_deref()),
     ) else {
         return false;
     };
-    twilio::deliver_notice(&token, emulator, text).await
+    twilio::deliver_notice(&token, emulator, notice).await
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,6 +64,7 @@ pub struct Props {
 #[component]
 pub fn RunningLate(props: &Props) -> Html {
     let session = use_session();
+    let t = use_locale();
     let minutes = use_state(|| Some(LATE_MINUTES[0]));
     let (note, phone) = (use_node_ref(), use_node_ref());
     let result = use_state(|| None::<String>);
@@ -70,7 +78,7 @@ pub fn RunningLate(props: &Props) -> Html {
             result.clone(),
             busy.clone(),
         );
-        let visit_id = props.visit_id.clone();
+        let (visit_id, t) = (props.visit_id.clone(), t.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(token) = session.clinician.as_ref().map(|c| c.token.clone()) else {
@@ -82,29 +90,28 @@ pub fn RunningLate(props: &Props) -> Html {
                 note: Some(input_value(&note)).filter(|n| !n.trim().is_empty()),
                 phone: Some(input_value(&phone)).filter(|p| !p.trim().is_empty()),
             };
-            let (api, result, busy) = (session.api.clone(), result.clone(), busy.clone());
+            let (api, result, busy, t) =
+                (session.api.clone(), result.clone(), busy.clone(), t.clone());
             let emulator = session.config.test_twilio_signalling_url.clone();
             busy.set(true);
-            result.set(Some("Sending…".to_owned()));
+            result.set(Some(t.t("clinic.late.sending").to_owned()));
             yew::platform::spawn_local(async move {
                 let said = match api.running_late(&token, &request).await {
                     Ok(mut outcome) => {
                         if outcome.deliver_from_dashboard {
-                            result.set(Some("Delivering to the waiting room…".to_owned()));
+                            result.set(Some(t.t("clinic.late.delivering").to_owned()));
                             outcome.delivered =
                                 deliver_in_room(&api, emulator, &token, &request).await;
                         }
-                        outcome_text(&outcome)
+                        outcome_text(&t, &outcome)
                     }
                     Err(err) if err.code() == Some(ErrorCode::InvalidPhone) => {
-                        "Enter the phone number with + and the country code, like +14155550123."
-                            .to_owned()
+                        t.t("clinic.late.bad_phone").to_owned()
                     }
                     Err(err) if err.code() == Some(ErrorCode::InvalidNotice) => {
-                        "Choose how late you are, or write a message of 280 characters or fewer."
-                            .to_owned()
+                        t.t("clinic.late.bad_notice").to_owned()
                     }
-                    Err(_) => "Could not send it. Please try again.".to_owned(),
+                    Err(_) => t.t("clinic.late.failed").to_owned(),
                 };
                 result.set(Some(said));
                 busy.set(false);
@@ -113,26 +120,26 @@ pub fn RunningLate(props: &Props) -> Html {
     };
     html! {
         <details class="running-late">
-            <summary>{ "Running late? Tell your patient" }</summary>
+            <summary>{ t.html("clinic.late.title") }</summary>
             <form class="stack" {onsubmit}>
                 <fieldset>
-                    <legend>{ "How late" }</legend>
+                    <legend>{ t.html("clinic.late.how_late") }</legend>
                     { for LATE_MINUTES.iter().map(|&m| {
                         let minutes = minutes.clone();
                         html! {
                             <label class="choice">
                                 <input type="radio" name={id("late")} value={m.to_string()} checked={*minutes == Some(m)}
                                     onchange={Callback::from(move |_: Event| minutes.set(Some(m)))} />
-                                { format!("{m} minutes") }
+                                { t.fill("clinic.late.minutes", &[("count", &m.to_string())]) }
                             </label>
                         }
                     }) }
                 </fieldset>
-                <label for={id("note")}>{ "Message (optional)" }</label>
+                <label for={id("note")}>{ t.html("clinic.late.note") }</label>
                 <input id={id("note")} class="note-text" ref={note} maxlength={MAX_NOTE_CHARS.to_string()} />
-                <label for={id("phone")}>{ "Also text it to (optional, not stored)" }</label>
+                <label for={id("phone")}>{ t.html("clinic.late.phone") }</label>
                 <input id={id("phone")} class="phone" ref={phone} type="tel" placeholder="+14155550123" autocomplete="off" />
-                <button type="submit" class="send-late" disabled={*busy}>{ "Send" }</button>
+                <button type="submit" class="send-late" disabled={*busy}>{ t.html("clinic.late.send") }</button>
                 <p class="late-result" role="status">{ (*result).clone().unwrap_or_default() }</p>
             </form>
         </details>
@@ -145,17 +152,24 @@ mod tests {
 
     #[test]
     fn the_clinician_is_told_whether_it_arrived() {
-        let said = outcome_text(&RunningLateResponse {
-            delivered: true,
-            deliver_from_dashboard: false,
-            sms: Some(SmsOutcome::NotSetUp),
-        });
+        let t = Locale::clinic_english();
+        let said = outcome_text(
+            &t,
+            &RunningLateResponse {
+                delivered: true,
+                deliver_from_dashboard: false,
+                sms: Some(SmsOutcome::NotSetUp),
+            },
+        );
         assert!(said.starts_with("Delivered") && said.contains("not set up"));
-        assert!(outcome_text(&RunningLateResponse {
-            delivered: false,
-            deliver_from_dashboard: false,
-            sms: None
-        })
+        assert!(outcome_text(
+            &t,
+            &RunningLateResponse {
+                delivered: false,
+                deliver_from_dashboard: false,
+                sms: None
+            }
+        )
         .starts_with("Not delivered"));
     }
 }

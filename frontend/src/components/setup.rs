@@ -1,8 +1,11 @@
 //! "Test your setup" pieces, shared by the pre-join check and the waiting
 //! room: device choice, a microphone level meter and a test sound.
 
+use crate::hooks::use_locale;
+use crate::i18n::Locale;
 use crate::media::{self, DeviceChoice, Devices, LevelMeter};
 use crate::services::timers::every;
+use std::rc::Rc;
 use std::time::Duration;
 use web_sys::{HtmlSelectElement, MediaStream};
 use yew::prelude::*;
@@ -15,6 +18,7 @@ pub struct MicLevelProps {
 /// A live meter of the microphone's loudness, so people see it works.
 #[component]
 pub fn MicLevel(props: &MicLevelProps) -> Html {
+    let t = use_locale();
     let level = use_state(|| 0_u8);
     {
         let level = level.clone();
@@ -30,13 +34,14 @@ pub fn MicLevel(props: &MicLevelProps) -> Html {
     }
     html! {
         <label class="mic-level">
-            { "Microphone level" }
+            { t.html("devices.mic_level") }
             <meter id="mic-level" min="0" max="100" low="5" value={level.to_string()} />
         </label>
     }
 }
 
 pub struct TestSoundProps {
+    pub t: Rc<Locale>,
     pub speaker: Option<String>,
 }
 
@@ -48,10 +53,11 @@ pub fn test_sound(props: TestSoundProps) -> Html {
     let onclick = Callback::from(move |_: MouseEvent| {
         media::play_tone(speaker.as_deref());
     });
-    html! { <button type="button" class="secondary test-sound" {onclick}>{ "Play a test sound" }</button> }
+    html! { <button type="button" class="secondary test-sound" {onclick}>{ props.t.html("devices.test_sound") }</button> }
 }
 
 pub struct DevicePickerProps {
+    pub t: Rc<Locale>,
     pub devices: Devices,
     pub choice: DeviceChoice,
     pub speaker: Option<String>,
@@ -65,19 +71,19 @@ pub fn device_picker(props: DevicePickerProps) -> Html {
     let lists = [
         (
             "camera",
-            "Camera",
+            "devices.camera",
             &props.devices.cameras,
             &props.choice.camera,
         ),
         (
             "microphone",
-            "Microphone",
+            "devices.microphone",
             &props.devices.microphones,
             &props.choice.microphone,
         ),
         (
             "speaker",
-            "Speaker",
+            "devices.speaker",
             &props.devices.speakers,
             &props.speaker,
         ),
@@ -90,10 +96,16 @@ pub fn device_picker(props: DevicePickerProps) -> Html {
             });
             html! {
                 <label class="device">
-                    { label }
+                    { props.t.html(label) }
                     <select id={kind} {onchange}>
-                        { for list.iter().map(|d| html! {
-                            <option value={d.id.clone()} selected={chosen.as_ref() == Some(&d.id)}>{ d.label.clone() }</option>
+                        { for list.iter().enumerate().map(|(n, d)| {
+                            // Browsers hide names until a capture is allowed.
+                            let name = if d.label.is_empty() {
+                                props.t.fill("devices.unnamed", &[("number", &(n + 1).to_string())])
+                            } else {
+                                d.label.clone()
+                            };
+                            html! { <option value={d.id.clone()} selected={chosen.as_ref() == Some(&d.id)}>{ name }</option> }
                         }) }
                     </select>
                 </label>

@@ -1,5 +1,6 @@
 //! A visit link to hand over: copy it, or show it as a QR code to scan.
 
+use crate::hooks::use_locale;
 use crate::qr;
 use yew::prelude::*;
 
@@ -11,6 +12,7 @@ pub struct ShareLinkProps {
 
 #[component]
 pub fn ShareLink(props: &ShareLinkProps) -> Html {
+    let t = use_locale();
     let copied = use_state(|| false);
     let onclick = {
         let (link, copied) = (props.link.clone(), copied.clone());
@@ -27,8 +29,8 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
                 { props.label.clone() }
                 <input class="link" readonly=true value={props.link.clone()} />
             </label>
-            <button class="secondary" {onclick} aria-label={format!("Copy {}", props.label.to_ascii_lowercase())}>
-                { if *copied { "Copied" } else { "Copy" } }
+            <button class="secondary" {onclick} aria-label={t.fill("clinic.share.copy_label", &[("link", &props.label)])}>
+                { t.html(if *copied { "clinic.share.copied" } else { "clinic.share.copy" }) }
             </button>
             <QrCode link={props.link.clone()} label={props.label.clone()} />
         </div>
@@ -38,6 +40,7 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
 /// The link as a QR code, for a patient to scan from the clinician's screen.
 #[component]
 fn QrCode(props: &ShareLinkProps) -> Html {
+    let t = use_locale();
     let drawn = use_state(|| None::<(u32, String)>);
     {
         let drawn = drawn.clone();
@@ -51,7 +54,7 @@ fn QrCode(props: &ShareLinkProps) -> Html {
     };
     // A quiet zone of 4 modules around the code, as scanners expect.
     html! {
-        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={format!("QR code of the {}", props.label.to_ascii_lowercase())}>
+        <svg class="qr" viewBox={format!("-4 -4 {0} {0}", n + 8)} role="img" aria-label={t.fill("clinic.share.qr_label", &[("link", &props.label)])}>
             <rect x="-4" y="-4" width="100%" height="100%" fill="#fff" />
             <path d={path} fill="#000" />
         </svg>

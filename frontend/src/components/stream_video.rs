@@ -10,7 +10,7 @@ pub struct StreamVideoProps {
     pub stream: Option<MediaStream>,
     pub class: &'static str,
     pub muted: bool,
-    pub label: &'static str,
+    pub label: AttrValue,
     /// The chosen speaker, for remote sound.
     #[prop_or_default]
     pub speaker: Option<String>,
@@ -39,6 +39,6 @@ pub fn StreamVideo(props: &StreamVideoProps) -> Html {
         );
     }
     html! {
-        <video ref={video} class={props.class} autoplay=true playsinline=true aria-label={props.label} />
+        <video ref={video} class={props.class} autoplay=true playsinline=true aria-label={props.label.clone()} />
     }
 }

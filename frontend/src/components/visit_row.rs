@@ -3,9 +3,12 @@
 //! codes, Running late, End visit for everyone and Forget, drawn only while
 //! open, so a long queue stays short and quick.
 
+use crate::bindings::time_of_day;
 use crate::components::end_visit::EndVisit;
 use crate::components::running_late::RunningLate;
 use crate::components::share_link::ShareLink;
+use crate::hooks::use_locale;
+use crate::i18n::Locale;
 use crate::queue::RowState;
 use crate::route::{page_path, Route};
 use crate::services::storage::SavedVisit;
@@ -37,14 +40,10 @@ fn link_to(route: &Route) -> String {
 
 /// The row's name: the patient's, as the clinician typed it, or the time
 /// the visit starts, in the browser's time zone.
-fn title(saved: &SavedVisit) -> String {
+fn title(t: &Locale, saved: &SavedVisit) -> String {
     saved.patient.clone().unwrap_or_else(|| {
-        let starts = js_sys::Date::new(&(saved.visit.starts_at as f64 * 1000.0).into());
-        format!(
-            "Visit at {}:{:02}",
-            starts.get_hours(),
-            starts.get_minutes()
-        )
+        let time = time_of_day(&t.language, saved.visit.starts_at).unwrap_or_default();
+        t.fill("clinic.row.visit_at", &[("time", &time)])
     })
 }
 
@@ -60,9 +59,10 @@ pub struct VisitRowProps {
 
 #[component]
 pub fn VisitRow(props: &VisitRowProps) -> Html {
+    let t = use_locale();
     let open = use_state(|| false);
     let visit = &props.saved.visit;
-    let title = title(&props.saved);
+    let title = title(&t, &props.saved);
     let id = visit.visit_id.clone();
     let ended = props.onchange.reform({
         let id = id.clone();
@@ -84,26 +84,26 @@ pub fn VisitRow(props: &VisitRowProps) -> Html {
                 <span class={classes!("status", props.state.class())}>{ &props.status }</span>
                 if let Some(action) = props.state.action() {
                     <Link<Route> to={Route::ProviderVisit { visit_id: visit.visit_id.clone() }} classes="button start">
-                        <span aria-hidden="true">{ action }</span>
-                        <span class="visually-hidden">{ format!("{action}: {title}") }</span>
+                        <span aria-hidden="true">{ t.html(action) }</span>
+                        <span class="visually-hidden">{ t.fill("clinic.row.action", &[("action", t.t(action)), ("title", &title)]) }</span>
                     </Link<Route>>
                 }
                 <button class="secondary manage" aria-expanded={open.to_string()} aria-controls={panel.clone()} onclick={toggle}>
-                    { "Share & manage" }
+                    { t.html("clinic.row.manage") }
                 </button>
             </div>
             if *open {
                 <div class="manage-panel" id={panel}>
                     if live {
-                        <ShareLink label="Patient link" link={link_to(&Route::PatientVisit { invite: visit.patient_invite.clone() })} />
-                        <ShareLink label="Guest link (interpreter or relative)" link={link_to(&Route::GuestVisit { invite: visit.guest_invite.clone() })} />
+                        <ShareLink label={t.t("clinic.row.patient_link").to_owned()} link={link_to(&Route::PatientVisit { invite: visit.patient_invite.clone() })} />
+                        <ShareLink label={t.t("clinic.row.guest_link").to_owned()} link={link_to(&Route::GuestVisit { invite: visit.guest_invite.clone() })} />
                         <RunningLate visit_id={visit.visit_id.clone()} />
                         <div class="row">
                             <EndVisit visit_id={visit.visit_id.clone()} onended={ended} />
                         </div>
                     }
-                    <button class="secondary forget" onclick={forget} aria-label={format!("Forget {title} on this computer")}>
-                        { "Forget" }
+                    <button class="secondary forget" onclick={forget} aria-label={t.fill("clinic.row.forget_label", &[("title", &title)])}>
+                        { t.html("clinic.row.forget") }
                     </button>
                 </div>
             }

@@ -3,6 +3,7 @@
 
 use crate::alerts;
 use crate::context::use_session;
+use crate::hooks::use_locale;
 use crate::services::timers::every;
 use api_types::{Presence, VisitStatus};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,10 +18,13 @@ pub type LiveStatus = Option<Result<BTreeMap<String, VisitStatus>, ()>>;
 #[hook]
 pub fn use_live_status(ids: Vec<String>) -> UseStateHandle<LiveStatus> {
     let session = use_session();
+    let t = use_locale();
     let live = use_state(|| None::<Result<BTreeMap<String, VisitStatus>, ()>>);
     let waiting_before = use_mut_ref(BTreeSet::<String>::new);
     {
         let (live, api) = (live.clone(), session.api.clone());
+        // The clinician's page keeps one language, so the first will do.
+        let t = t.clone();
         let token = session.clinician.as_ref().map(|c| c.token.clone());
         use_effect_with((token, ids), move |(token, ids)| {
             let polling = (!ids.is_empty())
@@ -29,12 +33,13 @@ pub fn use_live_status(ids: Vec<String>) -> UseStateHandle<LiveStatus> {
                 .map(|token| {
                     let ids = ids.clone();
                     every(Duration::from_secs(3), move |stopped| {
-                        let (api, token, ids, live, waiting_before) = (
+                        let (api, token, ids, live, waiting_before, t) = (
                             api.clone(),
                             token.clone(),
                             ids.clone(),
                             live.clone(),
                             waiting_before.clone(),
+                            t.clone(),
                         );
                         async move {
                             let answer = api.visit_status(&token, ids).await;
@@ -48,7 +53,7 @@ pub fn use_live_status(ids: Vec<String>) -> UseStateHandle<LiveStatus> {
                                     .map(|v| v.visit_id.clone())
                                     .collect();
                                 if alerts::new_arrivals(&waiting_before.borrow(), &waiting) > 0 {
-                                    alerts::patient_arrived(waiting.len());
+                                    alerts::patient_arrived(&t, waiting.len());
                                 }
                                 *waiting_before.borrow_mut() = waiting;
                             }

@@ -8,7 +8,8 @@ use crate::hooks::LocalMedia;
 use crate::media::{self, Kind};
 use crate::video::join_error::JoinError;
 use crate::video::{
-    clean_text, IntakeAnswer, MediaFailure, RoomEvent, Signalling, VideoRoom, MAX_CHAT_CHARS,
+    clean_text, IntakeAnswer, MediaFailure, Notice, RoomEvent, Signalling, VideoRoom,
+    MAX_CHAT_CHARS,
 };
 use crate::visit::machine::{Input, Remote, View, VisitState};
 use api_types::TokenResponse;
@@ -35,14 +36,10 @@ impl JoinWith {
         (
             JoinWith::CameraAndMicrophone,
             "full",
-            "Camera and microphone",
+            "prejoin.camera_and_microphone",
         ),
-        (
-            JoinWith::CameraOff,
-            "camera-off",
-            "Camera off (you can turn it on later)",
-        ),
-        (JoinWith::AudioOnly, "audio-only", "Audio only"),
+        (JoinWith::CameraOff, "camera-off", "prejoin.camera_off"),
+        (JoinWith::AudioOnly, "audio-only", "prejoin.audio_only"),
     ];
 }
 
@@ -114,7 +111,7 @@ pub struct VideoRoomHandle {
     pub audio_on: bool,
     pub video_on: bool,
     pub join_error: Option<JoinError>,
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     pub intake: Option<Vec<IntakeAnswer>>,
     pub media_failure: Option<MediaFailure>,
     /// When this person first joined the room (Unix seconds), kept over a
@@ -277,7 +274,7 @@ pub fn use_video_room(
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
     let join_error = use_state(|| None::<JoinError>);
-    let notice = use_state(|| None::<String>);
+    let notice = use_state(|| None::<Notice>);
     let intake = use_state(|| None::<Vec<IntakeAnswer>>);
     let media_failure = use_state(|| None::<MediaFailure>);
     let screen = use_mut_ref(|| None::<SharedScreen>);

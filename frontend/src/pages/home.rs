@@ -1,14 +1,15 @@
+use crate::i18n::Locale;
 use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-pub fn home() -> Html {
+pub fn home(t: &Locale) -> Html {
     html! {
         <main class="page">
             <section class="card">
-                <h1>{ "Hearth video visits" }</h1>
-                <p>{ "Patients: please open the visit link your clinic sent you." }</p>
-                <Link<Route> to={Route::ProviderSignIn} classes="button">{ "Clinician sign-in" }</Link<Route>>
+                <h1>{ t.html("home.title") }</h1>
+                <p>{ t.html("home.patients") }</p>
+                <Link<Route> to={Route::ProviderSignIn} classes="button">{ t.html("home.clinician_sign_in") }</Link<Route>>
             </section>
         </main>
     }

@@ -1,14 +1,15 @@
+use crate::i18n::Locale;
 use crate::route::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-pub fn not_found() -> Html {
+pub fn not_found(t: &Locale) -> Html {
     html! {
         <main class="page">
             <section class="card">
-                <h1>{ "Page not found" }</h1>
-                <p>{ "This address does not lead anywhere in Hearth. If you were given a visit link, open it again exactly as it was sent to you." }</p>
-                <Link<Route> to={Route::Home} classes="button">{ "Go to the start page" }</Link<Route>>
+                <h1>{ t.html("not_found.title") }</h1>
+                <p>{ t.html("not_found.text") }</p>
+                <Link<Route> to={Route::Home} classes="button">{ t.html("not_found.start_page") }</Link<Route>>
             </section>
         </main>
     }

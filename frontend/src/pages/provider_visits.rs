@@ -6,7 +6,8 @@ use crate::alerts;
 use crate::components::create_visit_form::CreateVisitForm;
 use crate::components::visit_row::{ListChange, VisitRow};
 use crate::context::{use_session, SessionAction};
-use crate::hooks::{use_live_status, use_shortcuts};
+use crate::hooks::{use_live_status, use_locale, use_shortcuts};
+use crate::i18n::Locale;
 use crate::queue;
 use crate::route::Route;
 use crate::services::now_seconds;
@@ -20,6 +21,7 @@ use yew_router::prelude::*;
 #[component]
 pub fn ProviderVisits() -> Html {
     let session = use_session();
+    let t = use_locale();
     let clinician_id = session
         .clinician
         .as_ref()
@@ -82,9 +84,10 @@ pub fn ProviderVisits() -> Html {
     };
     let now = now_seconds();
     let waiting = waiting_count(&created, live.as_ref());
-    use_effect_with(waiting, |waiting| {
-        alerts::set_title(&alerts::title(TITLE, *waiting));
-        || alerts::set_title(TITLE)
+    let page_title = t.t("clinic.visits.page_title").to_owned();
+    use_effect_with(waiting, move |waiting| {
+        alerts::set_title(&alerts::title(&page_title, *waiting));
+        move || alerts::set_title(&page_title)
     });
     let allow_notifications = {
         let notifications = notifications.clone();
@@ -100,40 +103,37 @@ pub fn ProviderVisits() -> Html {
         <main class="page dashboard">
             <section class="card dashboard-header">
                 <div class="row">
-                    <h1>{ "Your visits" }</h1>
-                    <p class="signed-in">{ format!("Signed in as {}.", clinician.clinician.display_name) }</p>
+                    <h1>{ t.html("clinic.visits.title") }</h1>
+                    <p class="signed-in">{ t.fill("clinic.visits.signed_in_as", &[("name", &clinician.clinician.display_name)]) }</p>
                     if !*notifications && alerts::notifications_supported() {
-                        <button class="secondary notify" onclick={allow_notifications}>{ "Notify me when a patient arrives" }</button>
+                        <button class="secondary notify" onclick={allow_notifications}>{ t.html("clinic.visits.notify") }</button>
                     }
-                    <button class="secondary sign-out" onclick={sign_out}>{ "Sign out" }</button>
+                    <button class="secondary sign-out" onclick={sign_out}>{ t.html("clinic.visits.sign_out") }</button>
                 </div>
                 <CreateVisitForm {oncreated} />
             </section>
             <div class="row queue-head">
-                <p class="queue-summary" role="status">{ waiting_words(waiting) }</p>
+                <p class="queue-summary" role="status">{ waiting_words(&t, waiting) }</p>
                 <p class="shortcuts">
-                    { "Keys: " }<kbd>{ "n" }</kbd>{ " new visit · " }<kbd>{ "j" }</kbd>{ " / " }<kbd>{ "k" }</kbd>
-                    { " move · " }<kbd>{ "Enter" }</kbd>{ " start" }
+                    { t.html("clinic.visits.keys") }{ " " }<kbd>{ "n" }</kbd>{ " " }{ t.html("clinic.visits.key_new") }{ " · " }<kbd>{ "j" }</kbd>{ " / " }<kbd>{ "k" }</kbd>
+                    { " " }{ t.html("clinic.visits.key_move") }{ " · " }<kbd>{ "Enter" }</kbd>{ " " }{ t.html("clinic.visits.key_start") }
                 </p>
             </div>
             // Waits are read at each render: the live status re-renders the
             // list every 3 s, and a row re-renders only when its words change.
-            <ol class="queue" aria-label="Visits, waiting patients first">
+            <ol class="queue" aria-label={t.t("clinic.visits.queue").to_owned()}>
                 { for queue::in_order(&created, live.as_ref()).into_iter().map(|(saved, state)| html! {
-                    <VisitRow key={saved.visit.visit_id.clone()} saved={saved.clone()} {state} status={state.words(now)} onchange={update.clone()} />
+                    <VisitRow key={saved.visit.visit_id.clone()} saved={saved.clone()} {state} status={state.words(&t, now)} onchange={update.clone()} />
                 }) }
             </ol>
         </main>
     }
 }
 
-const TITLE: &str = "Your visits · Hearth";
-
-fn waiting_words(waiting: usize) -> String {
+fn waiting_words(t: &Locale, waiting: usize) -> String {
     match waiting {
-        0 => "No patient is waiting.".to_owned(),
-        1 => "1 patient is waiting.".to_owned(),
-        n => format!("{n} patients are waiting."),
+        0 => t.t("clinic.visits.none_waiting").to_owned(),
+        n => t.count("clinic.visits.waiting", n as u64),
     }
 }
 

@@ -10,9 +10,8 @@ use crate::components::stream_video::StreamVideo;
 use crate::components::visit_ended::{visit_ended, VisitEndedProps};
 use crate::components::waiting_room::{waiting_room, WaitingRoomProps};
 use crate::context::use_session;
-use crate::hooks::{use_local_media, use_video_room, JoinWith};
+use crate::hooks::{use_local_media, use_locale, use_video_room, JoinWith};
 use crate::media::{self, DeviceChoice, Devices, MediaError};
-use crate::messages::participant_label;
 use crate::video::{self, join_error::JoinError};
 use crate::visit::machine::View;
 use api_types::{Role, TokenResponse};
@@ -32,6 +31,7 @@ pub struct Props {
 #[component]
 pub fn Visit(props: &Props) -> Html {
     let session = use_session();
+    let t = use_locale();
     let role = props.token.role;
     let choice = use_state(DeviceChoice::default);
     let local = use_local_media((*choice).clone());
@@ -40,7 +40,8 @@ pub fn Visit(props: &Props) -> Html {
     let unsupported = use_state(|| None::<JoinError>);
     let name_input = use_node_ref();
     let join_with = use_state(JoinWith::default);
-    // A clinician shows their account's name; others choose one.
+    // A clinician shows their account's name; others may choose one. No
+    // name is sent as none, so each person reads the role in their language.
     let account_name = session
         .clinician
         .as_ref()
@@ -49,7 +50,7 @@ pub fn Visit(props: &Props) -> Html {
         Role::Provider => account_name.clone(),
         _ => None,
     }
-    .unwrap_or_else(|| participant_label(role).to_owned());
+    .unwrap_or_default();
     let room = use_video_room(&props.token, session.signalling(), &local, rejoin_as);
 
     // Can this browser join at all? (For Twilio this loads the SDK.)
@@ -92,10 +93,11 @@ pub fn Visit(props: &Props) -> Html {
             choice.set(next);
         })
     };
-    let self_view = html! { <StreamVideo stream={local.stream.clone()} class="self-view" muted=true label="Your camera" /> };
+    let self_view = html! { <StreamVideo stream={local.stream.clone()} class="self-view" muted=true label={t.t("prejoin.self_view").to_owned()} /> };
     let may_share = role == Role::Provider || session.config.patient_screen_share;
     let calling = matches!(room.view, View::InCall { .. });
     let controls = call_controls(CallControlsProps {
+        t: t.clone(),
         audio_on: room.audio_on,
         video_on: room.video_on,
         has_camera,
@@ -114,6 +116,7 @@ pub fn Visit(props: &Props) -> Html {
         ..(*devices).clone()
     };
     let device_settings = device_settings(DeviceSettingsProps {
+        t: t.clone(),
         devices: room_devices,
         choice: (*choice).clone(),
         speaker: (*speaker).clone(),
@@ -122,7 +125,7 @@ pub fn Visit(props: &Props) -> Html {
         error: local.error,
     });
     let media_note = room.media_failure.map_or_else(Html::default, |failure| {
-        html! { <p role="alert" class="error media-failed">{ failure.message() }</p> }
+        html! { <p role="alert" class="error media-failed">{ t.html(failure.message()) }</p> }
     });
 
     let body = match room.view {
@@ -131,6 +134,7 @@ pub fn Visit(props: &Props) -> Html {
                 .map(JoinError::message)
                 .or_else(|| local.error.map(MediaError::message));
             pre_join(PreJoinProps {
+                t: t.clone(),
                 role,
                 name_input,
                 join_with,
@@ -150,7 +154,7 @@ pub fn Visit(props: &Props) -> Html {
             })
         }
         View::Joining => html! {
-            <section class="card" data-view="joining" aria-busy="true"><p>{ "Connecting…" }</p></section>
+            <section class="card" data-view="joining" aria-busy="true"><p>{ t.html("prejoin.connecting") }</p></section>
         },
         View::WaitingRoom {
             clinician_stepped_out,
@@ -164,6 +168,7 @@ pub fn Visit(props: &Props) -> Html {
                 Html::default()
             };
             waiting_room(WaitingRoomProps {
+                t: t.clone(),
                 role,
                 clinician_stepped_out,
                 guests,
@@ -178,6 +183,7 @@ pub fn Visit(props: &Props) -> Html {
             })
         }
         View::InCall { reconnecting } => in_call(InCallProps {
+            t: t.clone(),
             role,
             reconnecting,
             people: room.people(),
@@ -197,6 +203,7 @@ pub fn Visit(props: &Props) -> Html {
             device_settings,
         }),
         View::Ended(reason) => visit_ended(VisitEndedProps {
+            t: t.clone(),
             reason,
             role,
             link_valid: crate::services::now_seconds() < props.token.expires_at,

@@ -3,6 +3,7 @@
 //! before anything else.
 
 use crate::context::use_session;
+use crate::hooks::use_locale;
 use crate::messages::InviteProblem;
 use crate::pages::visit::Visit;
 use crate::services::timers::before_expiry;
@@ -32,6 +33,7 @@ enum Entry {
 #[component]
 pub fn VisitEntry(props: &Props) -> Html {
     let session = use_session();
+    let t = use_locale();
     let entry = use_state(|| Entry::Checking);
     // Bumped by Rejoin: a fresh token, and a fresh visit page with it.
     let attempt = use_state(|| 0_u32);
@@ -90,16 +92,16 @@ pub fn VisitEntry(props: &Props) -> Html {
         }
         Entry::Checking => html! {
             <main class="page"><section class="card">
-                <h1>{ "Your video visit" }</h1>
-                <p aria-busy="true">{ "Checking your visit link…" }</p>
+                <h1>{ t.html("entry.title") }</h1>
+                <p aria-busy="true">{ t.html("entry.checking") }</p>
             </section></main>
         },
         Entry::Problem(problem) => html! {
             <main class="page"><section class="card">
-                <h1>{ "Your video visit" }</h1>
+                <h1>{ t.html("entry.title") }</h1>
                 <div role="alert" class="problem">
-                    <h2>{ problem.title() }</h2>
-                    <p>{ problem.advice() }</p>
+                    <h2>{ problem.title(&t) }</h2>
+                    <p>{ problem.advice(&t) }</p>
                 </div>
             </section></main>
         },

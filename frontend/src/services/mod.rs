@@ -1,6 +1,7 @@
 pub mod api;
 pub mod http;
 pub mod json;
+pub mod locales;
 pub mod script;
 pub mod storage;
 pub mod timers;

@@ -59,34 +59,21 @@ impl JoinError {
         }
     }
 
-    /// Plain words for a join that failed, with what to do next.
+    /// The catalogue key of plain words for a join that failed, with what
+    /// to do next.
     pub fn message(self) -> &'static str {
         match self {
             JoinError::Unreachable | JoinError::SignalingLost | JoinError::SdkMissing => {
-                "We can't reach the video service. Check your internet connection, then press Join again."
+                "join.unreachable"
             }
-            JoinError::MediaFailed => {
-                "Your video connection could not be set up. A strict firewall or VPN can cause this: try another network, then press Join again."
-            }
-            JoinError::TokenExpired => {
-                "Your visit link has expired. Please ask your clinic for a new one."
-            }
-            JoinError::InvalidToken | JoinError::BadSignature => {
-                "This visit link could not be checked by the video service. Please ask your clinic for a new one."
-            }
-            JoinError::RoomFull => {
-                "This visit already has as many people as it can take. Please ask your clinician."
-            }
-            JoinError::RoomEnded => "This visit has already ended.",
-            JoinError::Unsupported => {
-                "This browser can't make video calls. Please use a current Chrome, Edge, Firefox or Safari."
-            }
-            JoinError::JoinedElsewhere => {
-                "You joined this visit from another tab or device."
-            }
-            JoinError::Other(_) => {
-                "Something went wrong connecting to your visit. Please press Join again."
-            }
+            JoinError::MediaFailed => "join.blocked",
+            JoinError::TokenExpired => "join.expired",
+            JoinError::InvalidToken | JoinError::BadSignature => "join.unchecked",
+            JoinError::RoomFull => "join.full",
+            JoinError::RoomEnded => "join.ended",
+            JoinError::Unsupported => "errors.unsupported_browser",
+            JoinError::JoinedElsewhere => "join.elsewhere",
+            JoinError::Other(_) => "join.failed",
         }
     }
 }
@@ -130,12 +117,14 @@ mod tests {
 
     #[test]
     fn messages_are_plain_words_without_codes() {
-        assert!(JoinError::Unreachable
-            .message()
+        let t = crate::i18n::Locale::english();
+        assert!(t
+            .t(JoinError::Unreachable.message())
             .contains("can't reach the video service"));
         for code in KNOWN {
-            let message = JoinError::from_code(Some(code)).message();
+            let message = t.t(JoinError::from_code(Some(code)).message());
             assert!(!message.chars().any(|c| c.is_ascii_digit()), "{message}");
+            assert!(!message.contains('.') || message.contains(' '), "{message}");
         }
     }
 }

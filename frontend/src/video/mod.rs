@@ -8,7 +8,7 @@ pub mod twilio;
 
 use crate::media::Kind;
 use crate::visit::machine::Input;
-use api_types::{Role, TokenResponse, VideoMode};
+use api_types::{LateNotice, Role, TokenResponse, VideoMode};
 use join_error::JoinError;
 use local::LocalRoom;
 use serde::{Deserialize, Serialize};
@@ -31,8 +31,8 @@ pub enum RoomEvent {
     },
     /// Connecting failed; the person may try again.
     JoinFailed(JoinError),
-    /// The clinician's "running late" words, for the waiting room.
-    Notice(String),
+    /// Words from the clinic for the room's view.
+    Notice(Notice),
     /// A patient's intake answers, for the clinician's side panel.
     Intake(Vec<IntakeAnswer>),
     /// A patient confirmed a notice (for the notice participant).
@@ -67,14 +67,11 @@ pub enum MediaFailure {
 }
 
 impl MediaFailure {
+    /// The catalogue key of what to tell the person.
     pub fn message(self) -> &'static str {
         match self {
-            MediaFailure::Sending => {
-                "Your camera or microphone could not be sent to the others. Try leaving and joining again."
-            }
-            MediaFailure::Receiving => {
-                "We couldn't receive someone's camera or microphone. They may need to leave and join again."
-            }
+            MediaFailure::Sending => "media.not_sent",
+            MediaFailure::Receiving => "media.not_received",
         }
     }
 }
@@ -225,9 +222,7 @@ pub enum PeerMessage {
         answers: Vec<IntakeAnswer>,
     },
     /// "Running late", from the dashboard's notice participant (Twilio).
-    Notice {
-        text: String,
-    },
+    Notice(LateNotice),
     /// The patient's browser showed the notice.
     NoticeSeen,
     /// An in-call chat message, never kept.
@@ -237,6 +232,15 @@ pub enum PeerMessage {
     /// The sender stopped sharing their screen (built-in rooms; Twilio
     /// unpublishes the track instead).
     ScreenEnded,
+}
+
+/// What the clinic tells the people in a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The clinician's "running late", for the waiting patient.
+    Late(LateNotice),
+    /// For the clinicians: the patient's link was kept out elsewhere.
+    KeptOut,
 }
 
 /// One answered question, with the question's words so the clinician's
@@ -259,9 +263,12 @@ const MAX_ANSWER_CHARS: usize = 2000;
 pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
     let from_patient = Role::from_identity(from) == Some(Role::Patient);
     match message {
-        PeerMessage::Notice { text } => from
-            .starts_with(NOTICE_PREFIX)
-            .then(|| RoomEvent::Notice(text.chars().take(api_types::MAX_NOTE_CHARS * 2).collect())),
+        PeerMessage::Notice(late) => from.starts_with(NOTICE_PREFIX).then(|| {
+            let note = late
+                .note
+                .map(|note| note.chars().take(api_types::MAX_NOTE_CHARS).collect());
+            RoomEvent::Notice(Notice::Late(LateNotice { note, ..late }))
+        }),
         PeerMessage::NoticeSeen => from_patient.then_some(RoomEvent::NoticeSeen),
         PeerMessage::Hello { name } => clean_name(&name).map(|name| RoomEvent::RemoteName {
             identity: from.to_owned(),
@@ -366,12 +373,11 @@ mod tests {
 
     #[test]
     fn notices_count_only_from_notice_participants_and_acks_only_from_patients() {
-        let notice = PeerMessage::Notice {
-            text: "Running late".into(),
-        };
+        let late = LateNotice::new(Some(10), Some("Sorry")).unwrap();
+        let notice = PeerMessage::Notice(late.clone());
         assert_eq!(
             peer_event("notice.n1", notice.clone()),
-            Some(RoomEvent::Notice("Running late".into()))
+            Some(RoomEvent::Notice(Notice::Late(late)))
         );
         assert_eq!(peer_event("guest.g", notice), None);
         assert_eq!(

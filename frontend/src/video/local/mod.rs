@@ -9,7 +9,7 @@ mod plan;
 mod quality;
 mod socket;
 
-use super::{IntakeAnswer, PeerMessage, RoomEvent};
+use super::{IntakeAnswer, Notice, PeerMessage, RoomEvent};
 use crate::media::{self, Kind, Switches};
 use crate::services::json;
 use crate::visit::machine::Input;
@@ -264,8 +264,9 @@ impl LocalRoom {
             ServerSignal::Error { code, .. } => {
                 web_sys::console::warn_1(&format!("signalling refused a message: {code}").into());
             }
-            ServerSignal::Notice { text } => {
-                self.emit(RoomEvent::Notice(text));
+            ServerSignal::KeptOut => self.emit(RoomEvent::Notice(Notice::KeptOut)),
+            ServerSignal::Notice(late) => {
+                self.emit(RoomEvent::Notice(Notice::Late(late)));
                 // Only a patient's confirmation tells the clinician a notice
                 // arrived; a clinician's notices need none.
                 let patient = Role::from_identity(&self.inner.borrow().me) == Some(Role::Patient);
