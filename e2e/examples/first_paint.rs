@@ -103,7 +103,7 @@ async fn main() {
     )
     .expect("the plain host's config.json");
 
-    let b = Browser::launch().await;
+    let b = Browser::launch(e2e::browser::ENGLISH).await;
     let (link, _) = clinician_creates_visit(&b, &service)
         .await
         .expect("a visit to open");

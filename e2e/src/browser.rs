@@ -84,7 +84,9 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub async fn launch() -> Browser {
+    /// A browser whose person reads `languages` (`Accept-Language` and
+    /// `navigator.languages`, best first: "es-MX,es").
+    pub async fn launch(languages: &str) -> Browser {
         let port = crate::free_port();
         let driver = Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
@@ -96,6 +98,11 @@ impl Browser {
         let profile = std::env::temp_dir().join(format!("hearth-chromium-{port}"));
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!("--accept-lang={languages}"));
+        args.push(format!(
+            "--lang={}",
+            languages.split(',').next().unwrap_or(languages)
+        ));
         args.push(format!(
             "--use-file-for-fake-audio-capture={}",
             fake_microphone().display()
@@ -388,9 +395,22 @@ pub async fn with_browsers(
     count: usize,
     test: impl AsyncFnOnce(&[Browser]) -> TestResult,
 ) {
-    let mut browsers = Vec::with_capacity(count);
-    for _ in 0..count {
-        browsers.push(Browser::launch().await);
+    with_browsers_reading(name, &vec![ENGLISH; count], test).await;
+}
+
+/// The language of every browser unless a test says otherwise.
+pub const ENGLISH: &str = "en-US,en";
+
+/// As [`with_browsers`], one browser per entry of `languages`, each
+/// reading those languages.
+pub async fn with_browsers_reading(
+    name: &str,
+    languages: &[&str],
+    test: impl AsyncFnOnce(&[Browser]) -> TestResult,
+) {
+    let mut browsers = Vec::with_capacity(languages.len());
+    for language in languages {
+        browsers.push(Browser::launch(language).await);
     }
     let mut outcome = test(&browsers).await;
     if outcome.is_ok() {

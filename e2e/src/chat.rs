@@ -44,8 +44,11 @@ pub async fn chat_reaches(
         .await?;
     if !is_open(to).await? {
         // What a screen reader is given: the count, and the message itself.
-        to.wait_until(&holds_text(".chat-toggle .badge", "unread"), SHORT)
-            .await?;
+        to.wait_until(
+            "/\\d/.test(document.querySelector('.chat-toggle .badge .visually-hidden')?.textContent)",
+            SHORT,
+        )
+        .await?;
         to.wait_until(&holds_text(".chat [aria-live]", text), SHORT)
             .await?;
         to.click("button.chat-toggle").await?;

@@ -87,12 +87,9 @@ fn start_emulator() -> Emulator {
 pub fn spawn_twilio_service_on_emulator(label: &str) -> (Service, Emulator) {
     let emulator = start_emulator();
     let dist = copy_of_dist(label);
-    let config = dist.join("config.json");
-    let mut settings: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&config).expect("dist has a config.json"))
-            .expect("dist's config.json is JSON");
-    settings["test_twilio_signalling_url"] = emulator.signalling_url.clone().into();
-    std::fs::write(&config, settings.to_string()).expect("write config.json");
+    edit_config(&dist, |settings| {
+        settings["test_twilio_signalling_url"] = emulator.signalling_url.clone().into();
+    });
     let service = twilio_service(Some(dist), emulator.rest_url.clone());
     (service, emulator)
 }
@@ -195,12 +192,29 @@ pub fn dist_with_stand_in_sdk(label: &str) -> PathBuf {
 pub fn copy_of_dist(label: &str) -> PathBuf {
     let target = std::env::temp_dir().join(format!("hearth-dist-{label}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&target);
-    std::fs::create_dir_all(&target).expect("create a temp dir");
-    for entry in std::fs::read_dir(crate::dist_dir()).expect("read dist") {
+    copy_folder(&crate::dist_dir(), &target);
+    target
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a temp dir");
+    for entry in std::fs::read_dir(from).expect("read dist") {
         let entry = entry.expect("read dist entry");
-        if entry.file_type().expect("file type").is_file() {
-            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy dist file");
+        let (source, copy) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().expect("file type").is_dir() {
+            copy_folder(&source, &copy);
+        } else {
+            std::fs::copy(&source, &copy).expect("copy dist file");
         }
     }
-    target
+}
+
+/// Changes a copy of `dist/`'s `config.json`.
+pub fn edit_config(dist: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let config = dist.join("config.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config).expect("dist has a config.json"))
+            .expect("dist's config.json is JSON");
+    edit(&mut settings);
+    std::fs::write(&config, settings.to_string()).expect("write config.json");
 }
