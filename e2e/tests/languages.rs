@@ -38,7 +38,13 @@ async fn choose_language(b: &Browser, code: &str) -> TestResult {
 
 #[tokio::test]
 async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch() {
-    let service = spawn_service(Some(e2e::dist_dir()));
+    // A clinic's own words over the catalogue's, in one language.
+    let dist = copy_of_dist("spanish");
+    edit_config(&dist, |config| {
+        config["messages"] =
+            json!({"es": {"entry": {"title": "Su consulta por video con Clínica Río"}}});
+    });
+    let service = spawn_service(Some(dist));
     with_browsers_reading(
         "spanish",
         &[ENGLISH, SPANISH],
@@ -51,6 +57,9 @@ async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch()
             patient.open_fresh(&broken).await?;
             patient
                 .wait_for_text("[role=alert] h2", "El enlace de esta consulta no funciona")
+                .await?;
+            patient
+                .wait_for_text("h1", "Su consulta por video con Clínica Río")
                 .await?;
             no_serious_accessibility_problems(patient, "Spanish broken link").await?;
 
@@ -179,13 +188,16 @@ fn site_with_pseudo_locale() -> std::path::PathBuf {
         &std::fs::read_to_string(dist.join("locales/en.json")).expect("the site ships en.json"),
     )
     .expect("en.json is JSON");
-    std::fs::write(
-        dist.join("locales/qps.json"),
-        pseudo_catalogue(&english).to_string(),
-    )
-    .expect("write qps.json");
+    // The same words as a right-to-left language, for the layout.
+    for code in ["qps", "ar"] {
+        std::fs::write(
+            dist.join(format!("locales/{code}.json")),
+            pseudo_catalogue(&english).to_string(),
+        )
+        .expect("write a pseudo catalogue");
+    }
     edit_config(&dist, |config| {
-        config["languages"] = json!(["en", "es", "qps"]);
+        config["languages"] = json!(["en", "es", "qps", "ar"]);
         for question in config["intake"].as_array_mut().expect("intake questions") {
             let english = question["label"]["en"]
                 .as_str()
@@ -293,6 +305,16 @@ async fn every_patient_screen_shows_only_words_from_the_catalogue() {
                 .wait_until("document.querySelector('[role=alert] h2')", SHORT)
                 .await?;
             only_catalogue_words(patient, "broken link", nothing).await?;
+
+            // A right-to-left language turns the page: the switcher, at the
+            // line's end, moves to the left.
+            choose_language(patient, "ar").await?;
+            assert_eq!(page_language(patient).await?, ("ar".into(), "rtl".into()));
+            let picker_left = patient
+                .eval("const r = document.querySelector('#language').getBoundingClientRect(); return r.right < window.innerWidth / 2")
+                .await?;
+            assert_eq!(picker_left, json!(true), "the switcher sits at the start in right-to-left");
+            choose_language(patient, "qps").await?;
 
             // Pre-join, with its device settings open.
             patient.open_fresh(&patient_link).await?;
