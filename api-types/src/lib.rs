@@ -107,6 +107,31 @@ pub enum MessageTree {
     Group(Vec<(String, MessageTree)>),
 }
 
+impl MessageTree {
+    /// Every message with its dotted key (`"waiting.title"`), in the file's
+    /// order.
+    pub fn flatten(&self) -> Vec<(String, String)> {
+        fn walk(key: &str, tree: &MessageTree, into: &mut Vec<(String, String)>) {
+            match tree {
+                MessageTree::Text(text) => into.push((key.to_owned(), text.clone())),
+                MessageTree::Group(group) => {
+                    for (name, entry) in group {
+                        let inner = if key.is_empty() {
+                            name.clone()
+                        } else {
+                            format!("{key}.{name}")
+                        };
+                        walk(&inner, entry, into);
+                    }
+                }
+            }
+        }
+        let mut flat = Vec::new();
+        walk("", self, &mut flat);
+        flat
+    }
+}
+
 impl Default for MessageTree {
     fn default() -> Self {
         MessageTree::Group(Vec::new())

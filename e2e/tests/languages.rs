@@ -72,6 +72,12 @@ async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch()
                 )
                 .await?;
             assert_eq!(page_language(patient).await?, ("es".into(), "ltr".into()));
+            let title = patient.eval("return document.title").await?;
+            assert_eq!(
+                title,
+                json!("Consulta por video de Hearth"),
+                "the tab's title"
+            );
             let shown = patient
                 .eval("return document.querySelector('#language').selectedOptions[0].textContent")
                 .await?;

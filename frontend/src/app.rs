@@ -56,6 +56,11 @@ pub fn App(props: &AppProps) -> Html {
     {
         let startup = startup.clone();
         let (english, multilingual) = (props.english.clone(), props.multilingual);
+        let title = if multilingual {
+            "app.title"
+        } else {
+            "clinic.title"
+        };
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
                 startup.set(match config::load().await {
@@ -69,7 +74,7 @@ pub fn App(props: &AppProps) -> Html {
                             DEFAULT_LANGUAGE.to_owned()
                         };
                         let locale = locales::load(&language, &config, &english).await;
-                        locales::show_on_page(&locale);
+                        locales::show_on_page(&locale, title);
                         let languages = if multilingual {
                             config.languages.clone()
                         } else {

@@ -20,7 +20,7 @@ pub fn language_picker(session: &SessionContext) -> Html {
             yew::platform::spawn_local(async move {
                 let chosen = locales::load(&language, &session.config, &session.built_in).await;
                 locales::remember(&chosen.language);
-                locales::show_on_page(&chosen);
+                locales::show_on_page(&chosen, "app.title");
                 session.dispatch(SessionAction::Language(chosen.into()));
             });
         })

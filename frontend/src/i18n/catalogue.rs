@@ -20,9 +20,7 @@ impl Catalogue {
     }
 
     pub fn from_tree(tree: &MessageTree) -> Catalogue {
-        let mut flat = Catalogue::default();
-        flatten("", tree, &mut flat.0);
-        flat
+        Catalogue(tree.flatten())
     }
 
     /// These messages, with `base`'s wherever these have none.
@@ -47,22 +45,6 @@ impl Catalogue {
     #[cfg(test)]
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_str())
-    }
-}
-
-fn flatten(key: &str, tree: &MessageTree, into: &mut Vec<(String, String)>) {
-    match tree {
-        MessageTree::Text(text) => into.push((key.to_owned(), text.clone())),
-        MessageTree::Group(group) => {
-            for (name, entry) in group {
-                let inner = if key.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{key}.{name}")
-                };
-                flatten(&inner, entry, into);
-            }
-        }
     }
 }
 

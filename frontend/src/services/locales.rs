@@ -79,12 +79,14 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// Sets the page's `lang` and `dir`, for screen readers, fonts and layout.
-pub fn show_on_page(locale: &Locale) {
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+/// Sets the page's `lang` and `dir`, for screen readers, fonts and
+/// layout, and its title (the message `title`) as tabs and bookmarks show it.
+pub fn show_on_page(locale: &Locale, title: &'static str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    document.set_title(locale.t(title));
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("lang", &locale.language);
         let _ = root.set_attribute("dir", locale.direction());
     }
