@@ -117,6 +117,7 @@ async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch()
                 .await?;
             clinician.wait_for_text(".late-result", "Delivered").await?;
             no_serious_accessibility_problems(patient, "Spanish waiting room").await?;
+            patient.screenshot("spanish-waiting-room").await;
 
             // The call: controls, captions and chat in Spanish.
             clinician.click(".queue .visit:first-child a.start").await?;
