@@ -4,6 +4,7 @@ pub mod use_clock;
 pub mod use_live_status;
 pub mod use_local_media;
 pub mod use_locale;
+pub mod use_screen_share;
 pub mod use_shortcuts;
 pub mod use_video_room;
 

@@ -4,6 +4,7 @@
 //! left, the camera stopped and the chat forgotten, however the visit ends
 //! or the page goes.
 
+use crate::hooks::use_screen_share::use_screen_share;
 use crate::hooks::LocalMedia;
 use crate::media::{self, Kind};
 use crate::video::join_error::JoinError;
@@ -16,8 +17,6 @@ use api_types::TokenResponse;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::MediaStream;
 use yew::prelude::*;
 
@@ -232,23 +231,6 @@ mod rejoin {
     }
 }
 
-/// A screen we share, with the handler that hears the browser's own
-/// "Stop sharing".
-struct SharedScreen {
-    stream: MediaStream,
-    _on_ended: Closure<dyn FnMut()>,
-}
-
-/// Stops sharing: the room stops sending, and the capture ends.
-fn stop_sharing(room: &RefCell<Option<VideoRoom>>, screen: &RefCell<Option<SharedScreen>>) {
-    if let Some(shared) = screen.borrow_mut().take() {
-        if let Some(room) = &*room.borrow() {
-            room.stop_screen();
-        }
-        media::stop(&shared.stream);
-    }
-}
-
 /// Leaves the room, if joined, and stops the camera and microphone.
 fn release(room: &RefCell<Option<VideoRoom>>, local: &LocalMedia) {
     if let Some(room) = room.borrow_mut().take() {
@@ -271,14 +253,13 @@ pub fn use_video_room(
     let remotes = use_reducer(RemotesState::default);
     let chat = use_reducer(ChatLog::default);
     let room = use_mut_ref(|| None::<VideoRoom>);
+    let screen = use_screen_share(&room);
     let audio_on = use_state(|| true);
     let video_on = use_state(|| true);
     let join_error = use_state(|| None::<JoinError>);
     let notice = use_state(|| None::<Notice>);
     let intake = use_state(|| None::<Vec<IntakeAnswer>>);
     let media_failure = use_state(|| None::<MediaFailure>);
-    let screen = use_mut_ref(|| None::<SharedScreen>);
-    let sharing = use_state(|| false);
     let own_quality = use_state(|| None::<u8>);
     let joined_since = use_state(|| rejoin::joined_since(&token.room));
 
@@ -408,7 +389,7 @@ pub fn use_video_room(
         );
         let joined_since = joined_since.clone();
         Callback::from(move |_: MouseEvent| {
-            stop_sharing(&room, &screen);
+            screen.stop();
             release(&room, &local);
             joined_since.set(rejoin::remember(&room_name, false));
             machine.dispatch(Input::LocalLeave);
@@ -430,7 +411,7 @@ pub fn use_video_room(
         let (room, local, screen) = (room.clone(), local.clone(), screen.clone());
         use_effect_with((), move |_| {
             move || {
-                stop_sharing(&room, &screen);
+                screen.release();
                 release(&room, &local);
             }
         });
@@ -439,18 +420,12 @@ pub fn use_video_room(
     // and the chat forgotten.
     let view = machine.0.view();
     {
-        let (room, local, chat, screen, sharing) = (
-            room.clone(),
-            local.clone(),
-            chat.clone(),
-            screen.clone(),
-            sharing.clone(),
-        );
+        let (room, local, chat, screen) =
+            (room.clone(), local.clone(), chat.clone(), screen.clone());
         let ended = matches!(view, View::Ended(_));
         use_effect_with(ended, move |ended| {
             if *ended {
-                stop_sharing(&room, &screen);
-                sharing.set(false);
+                screen.stop();
                 release(&room, &local);
                 chat.dispatch(ChatUpdate::Forget);
             }
@@ -482,41 +457,6 @@ pub fn use_video_room(
         })
     };
 
-    let toggle_screen = {
-        let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
-        Callback::from(move |_: MouseEvent| {
-            if screen.borrow().is_some() {
-                stop_sharing(&room, &screen);
-                return sharing.set(false);
-            }
-            let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
-            yew::platform::spawn_local(async move {
-                let Some(stream) = media::screen().await else {
-                    return;
-                };
-                let on_ended = {
-                    let (room, screen, sharing) = (room.clone(), screen.clone(), sharing.clone());
-                    Closure::<dyn FnMut()>::new(move || {
-                        stop_sharing(&room, &screen);
-                        sharing.set(false);
-                    })
-                };
-                // The browser's own "Stop sharing" ends the video track.
-                for track in media::tracks(&stream, Kind::Video) {
-                    track.set_onended(Some(on_ended.as_ref().unchecked_ref()));
-                }
-                match &*room.borrow() {
-                    Some(joined) => joined.share_screen(&stream),
-                    None => return media::stop(&stream),
-                }
-                *screen.borrow_mut() = Some(SharedScreen {
-                    stream,
-                    _on_ended: on_ended,
-                });
-                sharing.set(true);
-            });
-        })
-    };
     let say = {
         let (room, chat) = (room.clone(), chat.clone());
         Callback::from(move |text: String| {
@@ -545,8 +485,8 @@ pub fn use_video_room(
         leave,
         toggle,
         own_quality: *own_quality,
-        sharing: *sharing,
-        toggle_screen,
+        sharing: screen.is_sharing(),
+        toggle_screen: screen.toggle(),
         share_intake,
         say,
     }
