@@ -173,6 +173,41 @@ async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch()
     .await;
 }
 
+#[tokio::test]
+async fn a_broken_or_missing_catalogue_leaves_a_working_english_page() {
+    let dist = copy_of_dist("broken-catalogue");
+    std::fs::write(dist.join("locales/es.json"), "{ \"entry\": ").expect("break es.json");
+    std::fs::remove_file(dist.join("locales/en.json")).expect("remove en.json");
+    edit_config(&dist, |config| {
+        config["languages"] = json!(["es", "pt", "en"])
+    });
+    let service = spawn_service(Some(dist));
+    with_browsers_reading(
+        "broken_catalogue",
+        &[ENGLISH, "pt-BR,es"],
+        async |browsers: &[Browser]| {
+            let (clinician, patient) = (&browsers[0], &browsers[1]);
+            let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
+            // Portuguese has no file at all, Spanish a broken one: English,
+            // built in, and the visit works.
+            patient.open_fresh(&patient_link).await?;
+            patient
+                .wait_for_text("[data-view=prejoin] h1", "Check your camera and microphone")
+                .await?;
+            assert_eq!(page_language(patient).await?.0, "en");
+            patient.click("#language option[value='es']").await?;
+            patient
+                .wait_until("document.querySelector('#language').value === 'en'", SHORT)
+                .await?;
+            patient.wait_for_text("button.join", "Join visit").await?;
+            press_join(patient).await?;
+            patient.wait_until(PATIENT_WAITING, SHORT).await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
 /// `en.json` with every message wrapped in ⟦…⟧, placeholders kept inside.
 fn pseudo_catalogue(tree: &Value) -> Value {
     match tree {

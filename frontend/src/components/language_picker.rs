@@ -15,10 +15,13 @@ pub fn language_picker(session: &SessionContext) -> Html {
     let onchange = {
         let session = session.clone();
         Callback::from(move |event: Event| {
-            let language = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let select = event.target_unchecked_into::<HtmlSelectElement>();
             let session = session.clone();
             yew::platform::spawn_local(async move {
-                let chosen = locales::load(&language, &session.config, &session.built_in).await;
+                let wanted = select.value();
+                let chosen = locales::load(&wanted, &session.config, &session.built_in).await;
+                // A catalogue that failed leaves English, and the list says so.
+                select.set_value(&chosen.language);
                 locales::remember(&chosen.language);
                 locales::show_on_page(&chosen, "app.title");
                 session.dispatch(SessionAction::Language(chosen.into()));
