@@ -3,6 +3,7 @@
 
 use crate::context::{SessionAction, SessionContext};
 use crate::services::locales::{self, own_name};
+use crate::services::storage;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -22,7 +23,7 @@ pub fn language_picker(session: &SessionContext) -> Html {
                 let chosen = locales::load(&wanted, &session.config, &session.built_in).await;
                 // A catalogue that failed leaves English, and the list says so.
                 select.set_value(&chosen.language);
-                locales::remember(&chosen.language);
+                storage::choose_language(&chosen.language);
                 locales::show_on_page(&chosen, "app.title");
                 session.dispatch(SessionAction::Language(chosen.into()));
             });

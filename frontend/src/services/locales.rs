@@ -1,15 +1,13 @@
 //! The person's language: the catalogue fetched from `locales/` next to the
-//! page, the clinic's own words from `config.json`, the choice remembered
-//! in this browser and shown on the page's `lang` and `dir`.
+//! page, the clinic's own words from `config.json`, and the choice shown on
+//! the page's `lang` and `dir` (and remembered by `storage`).
 
 use crate::bindings;
 use crate::i18n::catalogue::Catalogue;
 use crate::i18n::{english_plural, language, Locale};
-use crate::services::http;
+use crate::services::{http, storage};
 use api_types::{ClientConfig, MessageTree, DEFAULT_LANGUAGE};
 use std::rc::Rc;
-
-const CHOICE_KEY: &str = "hearth.language";
 
 /// `language`'s words over the built-in English, each with the clinic's
 /// overrides. A catalogue that is missing or broken leaves English, said
@@ -54,7 +52,7 @@ pub async fn load(language: &str, config: &ClientConfig, built_in: &Catalogue) -
 /// The language to show on arrival: the one chosen here before, else the
 /// browser's, among those the clinic offers.
 pub fn first_choice(offered: &[String]) -> String {
-    let remembered = storage().and_then(|s| s.get_item(CHOICE_KEY).ok().flatten());
+    let remembered = storage::chosen_language();
     let browser: Vec<String> = web_sys::window()
         .map(|w| {
             w.navigator()
@@ -65,18 +63,6 @@ pub fn first_choice(offered: &[String]) -> String {
         })
         .unwrap_or_default();
     language::choose(remembered.as_deref(), &browser, offered).to_owned()
-}
-
-/// Keeps the person's choice for their next visit (a preference, not
-/// health data: it stays in this browser).
-pub fn remember(language: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(CHOICE_KEY, language);
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// Sets the page's `lang` and `dir`, for screen readers, fonts and

@@ -1,8 +1,9 @@
 //! What survives a reload: the clinician's session token and their visit
 //! list, both in sessionStorage (per tab, gone when the tab closes). The
 //! list holds patients' names, so it also goes whenever the session ends.
-//! One thing lasts in localStorage: this browser's device secret, a random
-//! value that says nothing about anyone.
+//! Two things last in localStorage: this browser's device secret, a random
+//! value that says nothing about anyone, and the language the person chose
+//! (a preference, not health data).
 
 use crate::services::json;
 use api_types::{CreateVisitResponse, SessionResponse};
@@ -28,13 +29,30 @@ pub fn save_session(session: Option<&SessionResponse>) {
     };
 }
 
+fn lasting() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+const LANGUAGE_KEY: &str = "hearth.language";
+
+/// The language the person chose here before, if any.
+pub fn chosen_language() -> Option<String> {
+    lasting()?.get_item(LANGUAGE_KEY).ok()?
+}
+
+pub fn choose_language(language: &str) {
+    if let Some(storage) = lasting() {
+        let _ = storage.set_item(LANGUAGE_KEY, language);
+    }
+}
+
 const DEVICE_KEY: &str = "hearth.device";
 
 /// This browser's secret, made once: with it, the service lets only the
 /// device that holds a patient's place take it over (in another tab).
 pub fn device_secret() -> Option<String> {
     let window = web_sys::window()?;
-    let storage = window.local_storage().ok().flatten();
+    let storage = lasting();
     if let Some(known) = storage
         .as_ref()
         .and_then(|s| s.get_item(DEVICE_KEY).ok().flatten())
@@ -76,7 +94,7 @@ pub fn forget_visits(clinician_id: &str) {
 /// Removes lists an earlier version kept in localStorage, where they
 /// outlived every session.
 pub fn forget_lasting_visits() {
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = lasting() else {
         return;
     };
     let count = storage.length().unwrap_or(0);
