@@ -2,7 +2,7 @@ use crate::components::language_picker::language_picker;
 use crate::config::{self, ConfigProblem};
 use crate::context::{Session, SessionAction, SessionContext};
 use crate::i18n::catalogue::Catalogue;
-use crate::i18n::{english_plural, Locale};
+use crate::i18n::Locale;
 use crate::pages::{
     config_error::{config_error, Props as ConfigErrorProps},
     home::home,
@@ -94,13 +94,7 @@ pub fn App(props: &AppProps) -> Html {
             });
         });
     }
-    let english = || {
-        Locale::new(
-            DEFAULT_LANGUAGE,
-            (*props.english).clone(),
-            Rc::new(english_plural),
-        )
-    };
+    let english = || Locale::in_english((*props.english).clone());
     match &*startup {
         // The same words as index.html's static page, so nothing flickers.
         Startup::Loading => {

@@ -2,7 +2,8 @@
 //! skips it), and the clinician reads it in a side panel once in the call.
 //! Answers travel browser to browser only.
 
-use crate::hooks::use_locale;
+use crate::context::use_session;
+use crate::i18n::catalogue::Catalogue;
 use crate::i18n::Locale;
 use crate::video::IntakeAnswer;
 use api_types::{IntakeQuestion, QuestionKind, DEFAULT_LANGUAGE};
@@ -23,11 +24,15 @@ enum Stage {
 }
 
 /// Reads every field of the form by its question id. The questions and a
-/// consent's answer go in English, the clinician's page's language,
-/// whichever language the patient reads.
-fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> Vec<IntakeAnswer> {
+/// consent's answer go in English (`english`, the page's built-in
+/// catalogue), the clinician's page's language, whichever language the
+/// patient reads.
+fn answers_of(
+    form: &web_sys::HtmlFormElement,
+    questions: &[IntakeQuestion],
+    english: &Catalogue,
+) -> Vec<IntakeAnswer> {
     let field = |id: &str| form.elements().named_item(&format!("intake-{id}"));
-    let english = Locale::english();
     questions
         .iter()
         .filter_map(|q| {
@@ -37,9 +42,8 @@ fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> 
                     let checked = element
                         .unchecked_into::<web_sys::HtmlInputElement>()
                         .checked();
-                    english
-                        .t(if checked { "intake.yes" } else { "intake.no" })
-                        .to_owned()
+                    let key = if checked { "intake.yes" } else { "intake.no" };
+                    english.get(key).unwrap_or(key).to_owned()
                 }
                 QuestionKind::LongText => element
                     .unchecked_into::<web_sys::HtmlTextAreaElement>()
@@ -59,7 +63,8 @@ fn answers_of(form: &web_sys::HtmlFormElement, questions: &[IntakeQuestion]) -> 
 
 #[component]
 pub fn IntakeForm(props: &FormProps) -> Html {
-    let t = use_locale();
+    let session = use_session();
+    let t = session.locale.clone();
     let stage = use_state(|| Stage::Open);
     let onsubmit = {
         let (stage, questions, send) = (
@@ -67,10 +72,11 @@ pub fn IntakeForm(props: &FormProps) -> Html {
             props.questions.clone(),
             props.onsubmit.clone(),
         );
+        let english = session.built_in.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if let Some(form) = event.target_dyn_into::<web_sys::HtmlFormElement>() {
-                send.emit(answers_of(&form, &questions));
+                send.emit(answers_of(&form, &questions, &english));
                 stage.set(Stage::Sent);
             }
         })

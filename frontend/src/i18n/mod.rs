@@ -43,14 +43,19 @@ impl Locale {
         }
     }
 
-    /// The built-in English, for tests.
-    pub fn english() -> Locale {
-        let messages = Catalogue::parse(ENGLISH).expect("locales/en.json is a catalogue");
+    /// `messages` as English, with English plurals.
+    pub fn in_english(messages: Catalogue) -> Locale {
         Locale::new(
             api_types::DEFAULT_LANGUAGE,
             messages,
             Rc::new(english_plural),
         )
+    }
+
+    /// The built-in English, for tests.
+    #[cfg(test)]
+    pub fn english() -> Locale {
+        Locale::in_english(Catalogue::parse(ENGLISH).expect("locales/en.json is a catalogue"))
     }
 
     /// The clinician's page's built-in English, for tests.

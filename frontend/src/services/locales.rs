@@ -23,7 +23,7 @@ pub async fn load(language: &str, config: &ClientConfig, built_in: &Catalogue) -
     };
     let english = clinic(DEFAULT_LANGUAGE).over(built_in.clone());
     if language == DEFAULT_LANGUAGE {
-        return Locale::new(DEFAULT_LANGUAGE, english, Rc::new(english_plural));
+        return Locale::in_english(english);
     }
     let url = format!("locales/{language}.json");
     match http::get_text(&url)
@@ -44,7 +44,7 @@ pub async fn load(language: &str, config: &ClientConfig, built_in: &Catalogue) -
             web_sys::console::warn_1(
                 &format!("{url} could not be used ({fault}); showing English").into(),
             );
-            Locale::new(DEFAULT_LANGUAGE, english, Rc::new(english_plural))
+            Locale::in_english(english)
         }
     }
 }
