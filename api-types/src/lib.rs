@@ -536,17 +536,20 @@ impl LateNotice {
         })
     }
 
-    /// In English, for the text message: the service cannot know which
-    /// language the patient reads.
-    pub fn sms_text(&self) -> String {
-        let lead = self
-            .minutes
-            .map(|m| format!("Your clinician is running about {m} minutes late."));
-        [lead, self.note.clone()]
+    /// The notice's words: how late, as `lead` words the minutes, then
+    /// the clinician's note as written.
+    pub fn words(&self, lead: impl FnOnce(u8) -> String) -> String {
+        [self.minutes.map(lead), self.note.clone()]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// In English, for the text message: the service cannot know which
+    /// language the patient reads.
+    pub fn sms_text(&self) -> String {
+        self.words(|m| format!("Your clinician is running about {m} minutes late."))
     }
 }
 

@@ -149,14 +149,7 @@ pub fn notice(t: &Locale, notice: &Notice) -> String {
     match notice {
         Notice::KeptOut => t.t("call.kept_out").to_owned(),
         Notice::Late(late) => {
-            let lead = late
-                .minutes
-                .map(|m| t.fill("waiting.late", &[("minutes", &m.to_string())]));
-            [lead, late.note.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
+            late.words(|m| t.fill("waiting.late", &[("minutes", &m.to_string())]))
         }
     }
 }

@@ -243,6 +243,17 @@ pub enum Notice {
     KeptOut,
 }
 
+impl Notice {
+    /// A "running late" as shown, from either backend: the note cleaned
+    /// and bounded as any other text from outside this browser.
+    pub fn late(late: LateNotice) -> Notice {
+        let note = late
+            .note
+            .and_then(|note| clean_text(&note, api_types::MAX_NOTE_CHARS));
+        Notice::Late(LateNotice { note, ..late })
+    }
+}
+
 /// One answered question, with the question's words so the clinician's
 /// panel needs nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,12 +274,9 @@ const MAX_ANSWER_CHARS: usize = 2000;
 pub fn peer_event(from: &str, message: PeerMessage) -> Option<RoomEvent> {
     let from_patient = Role::from_identity(from) == Some(Role::Patient);
     match message {
-        PeerMessage::Notice(late) => from.starts_with(NOTICE_PREFIX).then(|| {
-            let note = late
-                .note
-                .map(|note| note.chars().take(api_types::MAX_NOTE_CHARS).collect());
-            RoomEvent::Notice(Notice::Late(LateNotice { note, ..late }))
-        }),
+        PeerMessage::Notice(late) => from
+            .starts_with(NOTICE_PREFIX)
+            .then(|| RoomEvent::Notice(Notice::late(late))),
         PeerMessage::NoticeSeen => from_patient.then_some(RoomEvent::NoticeSeen),
         PeerMessage::Hello { name } => clean_name(&name).map(|name| RoomEvent::RemoteName {
             identity: from.to_owned(),
@@ -388,6 +396,32 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&PeerMessage::NoticeSeen).unwrap(),
             r#""notice_seen""#
+        );
+    }
+
+    #[test]
+    fn a_late_notes_text_is_cleaned_and_bounded_whichever_way_it_came() {
+        let sly = LateNotice {
+            minutes: Some(5),
+            note: Some(format!("\u{202e}Back soon{}", "x".repeat(400))),
+        };
+        let Notice::Late(shown) = Notice::late(sly) else {
+            panic!("a late notice stays one");
+        };
+        let note = shown.note.unwrap();
+        assert!(note.starts_with("Back soon"), "{note}");
+        assert_eq!(note.chars().count(), api_types::MAX_NOTE_CHARS);
+        assert_eq!(shown.minutes, Some(5));
+        let blank = LateNotice {
+            minutes: None,
+            note: Some(" \u{200b} ".into()),
+        };
+        assert_eq!(
+            Notice::late(blank),
+            Notice::Late(LateNotice {
+                minutes: None,
+                note: None
+            })
         );
     }
 

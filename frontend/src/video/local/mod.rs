@@ -266,7 +266,7 @@ impl LocalRoom {
             }
             ServerSignal::KeptOut => self.emit(RoomEvent::Notice(Notice::KeptOut)),
             ServerSignal::Notice(late) => {
-                self.emit(RoomEvent::Notice(Notice::Late(late)));
+                self.emit(RoomEvent::Notice(Notice::late(late)));
                 // Only a patient's confirmation tells the clinician a notice
                 // arrived; a clinician's notices need none.
                 let patient = Role::from_identity(&self.inner.borrow().me) == Some(Role::Patient);
