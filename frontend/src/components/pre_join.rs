@@ -32,7 +32,8 @@ pub struct PreJoinProps {
     pub choice: DeviceChoice,
     pub speaker: Option<String>,
     pub on_device: Callback<(&'static str, String)>,
-    /// Why joining cannot work here (browser or capture), in plain words.
+    /// Why joining cannot work here (browser or capture): the key of its
+    /// plain words in the catalogue.
     pub problem: Option<&'static str>,
     /// The latest capture request failed.
     pub capture_failed: bool,
