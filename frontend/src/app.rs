@@ -15,7 +15,7 @@ use crate::pages::{
 use crate::route::{page_path, Route};
 use crate::services::timers::before_expiry;
 use crate::services::{api::Api, locales, now_seconds, storage};
-use api_types::{TokenRequest, DEFAULT_LANGUAGE};
+use api_types::TokenRequest;
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -68,18 +68,15 @@ pub fn App(props: &AppProps) -> Html {
                         let page = web_sys::window()
                             .and_then(|w| w.location().href().ok())
                             .unwrap_or_default();
-                        let language = if multilingual {
-                            locales::first_choice(&config.languages)
-                        } else {
-                            DEFAULT_LANGUAGE.to_owned()
-                        };
-                        let locale = locales::load(&language, &config, &english).await;
-                        locales::show_on_page(&locale, title);
                         let languages = if multilingual {
                             config.languages.clone()
                         } else {
                             Vec::new()
                         };
+                        // With none offered, English.
+                        let language = locales::first_choice(&languages);
+                        let locale = locales::load(&language, &config, &english).await;
+                        locales::show_on_page(&locale, title);
                         Startup::Ready(Session {
                             api: Rc::new(Api::new(&config, &page)),
                             config: Rc::new(config),

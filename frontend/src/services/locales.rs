@@ -50,7 +50,7 @@ pub async fn load(language: &str, config: &ClientConfig, built_in: &Catalogue) -
 }
 
 /// The language to show on arrival: the one chosen here before, else the
-/// browser's, among those the clinic offers.
+/// browser's, among those the clinic offers (English when none are).
 pub fn first_choice(offered: &[String]) -> String {
     let remembered = storage::chosen_language();
     let browser: Vec<String> = web_sys::window()
