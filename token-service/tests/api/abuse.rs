@@ -558,3 +558,51 @@ async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
         ServerSignal::Error { code, .. } if code == "unknown_peer"
     ));
 }
+
+#[tokio::test]
+async fn only_the_patients_own_confirmation_makes_a_late_notice_delivered() {
+    let app = spawn_app();
+    let session = app.sign_in(CLINICIAN_ONE).await.token;
+    let created = app.create_visit(&session).await;
+    let patient_token = minted(app.token_for_invite(&created.patient_invite).await).await;
+    let guest = guest_token(&app, &created.guest_invite).await;
+    let mut patient = connect(&app, &patient_token.token).await;
+    next(&mut patient).await;
+    let mut guest = connect(&app, &guest.token).await;
+    next(&mut guest).await;
+    next(&mut patient).await;
+    let late = json!({"visit_id": created.visit_id, "minutes": 10, "note": " Sorry "});
+    let seen = Message::text(json!({"type": "notice_seen"}).to_string());
+
+    // The guest claims to have seen it; the patient stays silent.
+    let (answer, ()) = tokio::join!(
+        app.post("/api/visits/running-late", &late, Some(&session)),
+        async {
+            let notice = next(&mut patient).await;
+            let expected = api_types::LateNotice::new(Some(10), Some("Sorry")).unwrap();
+            assert_eq!(
+                notice,
+                ServerSignal::Notice(expected),
+                "minutes and note, not words"
+            );
+            guest.send(seen.clone()).await.unwrap();
+            assert!(
+                matches!(next(&mut guest).await, ServerSignal::Error { code, .. } if code == "invalid_message"),
+                "the guest's claim is refused, and the guest never got the notice"
+            );
+        }
+    );
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["delivered"], false, "{body}");
+
+    // The patient's own confirmation counts.
+    let (answer, ()) = tokio::join!(
+        app.post("/api/visits/running-late", &late, Some(&session)),
+        async {
+            assert!(matches!(next(&mut patient).await, ServerSignal::Notice(_)));
+            patient.send(seen.clone()).await.unwrap();
+        }
+    );
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["delivered"], true, "{body}");
+}
