@@ -2,7 +2,7 @@
 //! screen, the switcher changes and remembers the language mid-visit, and
 //! a pseudo-locale finds any word that does not come from a catalogue.
 
-use e2e::browser::{with_browsers_reading, Browser, TestResult, ENGLISH};
+use e2e::browser::{with_browsers, with_browsers_reading, Browser, TestResult, ENGLISH};
 use e2e::chat::chat_reaches;
 use e2e::flows::{
     clinician_creates_visit, join, no_serious_accessibility_problems, open_manage, press_join,
@@ -316,10 +316,7 @@ async fn only_catalogue_words(b: &Browser, screen: &str, theirs: &[&str]) -> Tes
 #[tokio::test]
 async fn every_patient_screen_shows_only_words_from_the_catalogue() {
     let service = spawn_service(Some(site_with_pseudo_locale()));
-    with_browsers_reading(
-        "pseudo_locale",
-        &[ENGLISH, ENGLISH],
-        async |browsers: &[Browser]| {
+    with_browsers("pseudo_locale", 2, async |browsers: &[Browser]| {
             let (clinician, patient) = (&browsers[0], &browsers[1]);
             let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
             let nothing: &[&str] = &[];
