@@ -41,7 +41,12 @@ impl VideoMode {
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthResponse {
+    /// `ok`, or `degraded` while copies cannot reach their shared state.
     pub status: String,
+    /// Which copy answered, when copies share rooms: an opaque name made
+    /// at its start-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
     pub version: String,
     pub video_mode: VideoMode,
 }

@@ -96,7 +96,7 @@ async fn main() {
     let plain = serve_static(&plain_dist);
     let origins: &'static str = Box::leak(plain.clone().into_boxed_str());
     let vars: &'static [(&str, &str)] = Box::leak(Box::new([("ALLOWED_ORIGINS", origins)]));
-    let service = spawn_service_with(Some(dist_dir()), vars);
+    let service = spawn_service_with(Some(dist_dir()), vars).await;
     std::fs::write(
         plain_dist.join("config.json"),
         json!({ "api_base_url": format!("{}/", service.url) }).to_string(),

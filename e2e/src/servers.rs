@@ -41,19 +41,22 @@ const INVITE_KEY: &str = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
 
 /// The real token service with built-in video and its demo clinician,
 /// serving `static_dir` if given, on `port` (0: any free port).
-pub fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
-    start(port, static_dir, |_| None, None)
+pub async fn spawn_service_on(port: u16, static_dir: Option<PathBuf>) -> Service {
+    start(port, static_dir, |_| None, None).await
 }
 
 /// As [`spawn_service_on`] on any free port, with some settings of its own
 /// (`vars`: environment variable names and values).
-pub fn spawn_service_with(static_dir: Option<PathBuf>, vars: &'static [(&str, &str)]) -> Service {
+pub async fn spawn_service_with(
+    static_dir: Option<PathBuf>,
+    vars: &'static [(&str, &str)],
+) -> Service {
     let var = |name: &str| {
         vars.iter()
             .find(|(key, _)| *key == name)
             .map(|(_, value)| (*value).to_owned())
     };
-    start(0, static_dir, var, None)
+    start(0, static_dir, var, None).await
 }
 
 /// The password of the clinician `spawn_twilio_service` writes an account for.
@@ -67,8 +70,8 @@ const API_KEY_SECRET: &str = "stand-in-api-key-secret";
 /// emulator, so nothing reaches Twilio. For the stand-in SDK, which never
 /// joins the emulator's rooms. Its clinician signs in as `demo` with
 /// `Service::demo_password`.
-pub fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
-    twilio_service(static_dir, start_emulator().rest_url)
+pub async fn spawn_twilio_service(static_dir: Option<PathBuf>) -> Service {
+    twilio_service(static_dir, start_emulator().rest_url).await
 }
 
 fn start_emulator() -> Emulator {
@@ -84,17 +87,17 @@ fn start_emulator() -> Emulator {
 /// The real token service in Twilio mode on the Twilio emulator: its REST
 /// calls go to the emulator, and the release SPA (a copy of `dist/` with
 /// the real SDK) is told to signal there, so browsers meet in its rooms.
-pub fn spawn_twilio_service_on_emulator(label: &str) -> (Service, Emulator) {
+pub async fn spawn_twilio_service_on_emulator(label: &str) -> (Service, Emulator) {
     let emulator = start_emulator();
     let dist = copy_of_dist(label);
     edit_config(&dist, |settings| {
         settings["test_twilio_signalling_url"] = emulator.signalling_url.clone().into();
     });
-    let service = twilio_service(Some(dist), emulator.rest_url.clone());
+    let service = twilio_service(Some(dist), emulator.rest_url.clone()).await;
     (service, emulator)
 }
 
-fn twilio_service(static_dir: Option<PathBuf>, rest: String) -> Service {
+async fn twilio_service(static_dir: Option<PathBuf>, rest: String) -> Service {
     let port = crate::free_port();
     let accounts = std::env::temp_dir().join(format!("hearth-clinicians-{port}.toml"));
     let hash = token_service::accounts::hash_password(TWILIO_MODE_PASSWORD);
@@ -113,10 +116,10 @@ fn twilio_service(static_dir: Option<PathBuf>, rest: String) -> Service {
         "TWILIO_VIDEO_API_URL" => Some(rest.clone()),
         _ => None,
     };
-    start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD))
+    start(port, static_dir, twilio, Some(TWILIO_MODE_PASSWORD)).await
 }
 
-fn start(
+async fn start(
     port: u16,
     static_dir: Option<PathBuf>,
     extra: impl Fn(&str) -> Option<String>,
@@ -131,7 +134,9 @@ fn start(
     .expect("test settings are valid");
     settings.port = port;
     settings.static_dir = static_dir;
-    let app = Application::build(settings).expect("the service binds its port");
+    let app = Application::build(settings)
+        .await
+        .expect("the service binds its port");
     let port = app.port();
     let demo_password = password
         .map(str::to_owned)
@@ -165,8 +170,8 @@ fn log_to_artifacts() {
     });
 }
 
-pub fn spawn_service(static_dir: Option<PathBuf>) -> Service {
-    spawn_service_on(0, static_dir)
+pub async fn spawn_service(static_dir: Option<PathBuf>) -> Service {
+    spawn_service_on(0, static_dir).await
 }
 
 impl Service {

@@ -25,7 +25,7 @@ async fn patient_and_clinician_in_call(
 
 #[tokio::test]
 async fn a_visit_from_waiting_room_to_call_and_back() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("visit_flow", 3, async |browsers: &[Browser]| {
         let (clinician, patient, other_device) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
@@ -107,7 +107,7 @@ async fn a_call_outlasts_the_clinicians_idle_window_and_first_room_token() {
     // 5 s, and the clinician's room token (capped at the idle end) must be
     // renewed in the call before it runs out.
     const IDLE: u64 = 61;
-    let service = spawn_service_with(Some(dist_dir()), &[("SESSION_IDLE_SECONDS", "61")]);
+    let service = spawn_service_with(Some(dist_dir()), &[("SESSION_IDLE_SECONDS", "61")]).await;
     with_browsers("long_call", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         patient_and_clinician_in_call(clinician, patient, &service).await?;
@@ -134,7 +134,7 @@ async fn a_call_outlasts_the_clinicians_idle_window_and_first_room_token() {
 
 #[tokio::test]
 async fn a_crashed_clinician_browser_sends_the_patient_back_to_waiting() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("clinician_crash", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         patient_and_clinician_in_call(clinician, patient, &service).await?;
@@ -163,7 +163,7 @@ async fn a_crashed_clinician_browser_sends_the_patient_back_to_waiting() {
 
 #[tokio::test]
 async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("guest_first", 3, async |browsers: &[Browser]| {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
@@ -200,7 +200,7 @@ async fn a_guest_does_not_end_the_wait_and_all_three_meet_the_clinician() {
 
 #[tokio::test]
 async fn a_service_restart_mid_call_recovers_by_itself() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("service_restart", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         patient_and_clinician_in_call(clinician, patient, &service).await?;
@@ -208,7 +208,7 @@ async fn a_service_restart_mid_call_recovers_by_itself() {
         // 7. The service goes away and comes back on the same port.
         service.stop().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let _restarted = spawn_service_on(service.port, Some(dist_dir()));
+        let _restarted = spawn_service_on(service.port, Some(dist_dir())).await;
         for person in [patient, clinician] {
             person.wait_until(IN_CALL, Duration::from_secs(30)).await?;
             person

@@ -48,7 +48,7 @@ async fn status_is(b: &Browser, words: &str) -> TestResult {
 
 #[tokio::test]
 async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("dashboard_queue", 3, async |browsers: &[Browser]| {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;
@@ -168,7 +168,7 @@ async fn the_queue_follows_the_patient_and_alerts_the_clinician() {
 
 #[tokio::test]
 async fn intake_answers_go_from_the_waiting_room_to_the_clinicians_panel() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("dashboard_intake", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
@@ -223,7 +223,7 @@ async fn focused_row(b: &Browser) -> TestResult<Option<u64>> {
 
 #[tokio::test]
 async fn twenty_visits_fit_one_laptop_screen_waiting_first_and_the_keys_work() {
-    let service = spawn_service_with(Some(dist_dir()), &[("RATE_LIMITS", "off")]);
+    let service = spawn_service_with(Some(dist_dir()), &[("RATE_LIMITS", "off")]).await;
     with_browsers("dashboard_twenty", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         screen_size(clinician, Some((1280, 800))).await?;

@@ -63,7 +63,7 @@ async fn a_broken_or_missing_config_json_shows_a_clear_message() {
 
 #[tokio::test]
 async fn the_service_serves_the_spa_and_api_on_one_port() {
-    let site = spawn_service(Some(dist_dir())).url;
+    let site = spawn_service(Some(dist_dir())).await.url;
     with_browser("one_port", async |b| {
         b.open_fresh(&format!("{site}/")).await?;
         b.wait_for_text("h1", "Hearth video visits").await?;

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 #[tokio::test]
 async fn mute_and_camera_off_reach_everyone_in_the_call() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("honest_controls", 3, async |browsers: &[Browser]| {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         for b in browsers {
@@ -83,7 +83,7 @@ async fn mute_and_camera_off_reach_everyone_in_the_call() {
 
 #[tokio::test]
 async fn a_camera_off_join_and_a_device_change_mid_call_stay_honest() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers("honest_devices", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         record_local_media(patient).await?;

@@ -54,7 +54,7 @@ async fn laid_out_for_a_phone(b: &Browser) -> TestResult {
 
 #[tokio::test]
 async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers_in_call(&service, async |clinician, patient| {
         let sentinel = format!("sentinel-{}-chat", std::process::id());
         chat_reaches(
@@ -140,7 +140,7 @@ async fn chat_reaches_the_other_browser_and_no_server_and_the_call_fits_a_phone(
 
 #[tokio::test]
 async fn a_shared_screen_reaches_the_others_large_and_stops_with_the_browsers_own_button() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     with_browsers_in_call(&service, async |clinician, patient| {
         clinician.click("button.share-screen").await?;
         let shown = screen_reaches(patient, "provider").await?;

@@ -44,7 +44,7 @@ async fn a_spanish_browser_sees_spanish_on_every_patient_screen_and_may_switch()
         config["messages"] =
             json!({"es": {"entry": {"title": "Su consulta por video con Clínica Río"}}});
     });
-    let service = spawn_service(Some(dist));
+    let service = spawn_service(Some(dist)).await;
     with_browsers_reading(
         "spanish",
         &[ENGLISH, SPANISH],
@@ -181,7 +181,7 @@ async fn a_broken_or_missing_catalogue_leaves_a_working_english_page() {
     edit_config(&dist, |config| {
         config["languages"] = json!(["es", "pt", "en"])
     });
-    let service = spawn_service(Some(dist));
+    let service = spawn_service(Some(dist)).await;
     with_browsers_reading(
         "broken_catalogue",
         &[ENGLISH, "pt-BR,es"],
@@ -315,7 +315,7 @@ async fn only_catalogue_words(b: &Browser, screen: &str, theirs: &[&str]) -> Tes
 
 #[tokio::test]
 async fn every_patient_screen_shows_only_words_from_the_catalogue() {
-    let service = spawn_service(Some(site_with_pseudo_locale()));
+    let service = spawn_service(Some(site_with_pseudo_locale())).await;
     with_browsers("pseudo_locale", 2, async |browsers: &[Browser]| {
             let (clinician, patient) = (&browsers[0], &browsers[1]);
             let (patient_link, guest_link) = clinician_creates_visit(clinician, &service).await?;

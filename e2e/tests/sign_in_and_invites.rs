@@ -14,7 +14,7 @@ async fn sign_in(b: &Browser, site: &str, password: &str) -> TestResult {
 
 #[tokio::test]
 async fn a_clinician_creates_a_visit_and_the_patient_link_opens_it() {
-    let service = spawn_service(Some(dist_dir()));
+    let service = spawn_service(Some(dist_dir())).await;
     let site = service.url.clone();
     let mut patient_link = String::new();
     with_browser("clinician_creates_visit", async |b| {

@@ -75,7 +75,7 @@ fn received(identity: &str, test: &str) -> String {
 
 #[tokio::test]
 async fn a_double_click_connects_once_with_every_track_and_leaving_releases_them() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("visit")));
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("visit"))).await;
     with_browser("twilio_visit", async |b| {
         record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
@@ -119,7 +119,7 @@ async fn a_double_click_connects_once_with_every_track_and_leaving_releases_them
 
 #[tokio::test]
 async fn a_clinician_reloading_keeps_the_call_and_every_hello_arrives() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("rejoin")));
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("rejoin"))).await;
     with_browser("twilio_rejoin", async |b| {
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;
@@ -179,7 +179,7 @@ async fn a_clinician_reloading_keeps_the_call_and_every_hello_arrives() {
 
 #[tokio::test]
 async fn leaving_or_being_dropped_releases_everything_and_says_why() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("endings")));
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("endings"))).await;
     with_browser("twilio_endings", async |b| {
         record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
@@ -206,7 +206,7 @@ async fn leaving_or_being_dropped_releases_everything_and_says_why() {
 
 #[tokio::test]
 async fn a_failed_connect_explains_and_join_works_again() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("connect-fails")));
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("connect-fails"))).await;
     with_browser("twilio_connect_fails", async |b| {
         record_local_media(b).await?;
         let link = patient_link(b, &service).await?;
@@ -236,7 +236,7 @@ async fn a_failed_connect_explains_and_join_works_again() {
 
 #[tokio::test]
 async fn screens_are_accessible_and_fit_a_phone() {
-    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("accessibility")));
+    let service = spawn_twilio_service(Some(dist_with_stand_in_sdk("accessibility"))).await;
     with_browser("twilio_accessibility", async |b| {
         let link = patient_link(b, &service).await?;
         b.client
@@ -297,7 +297,7 @@ async fn screens_are_accessible_and_fit_a_phone() {
 
 #[tokio::test]
 async fn the_real_sdk_loads_from_our_host_and_a_failed_connect_is_explained() {
-    let service = spawn_twilio_service(Some(dist_dir()));
+    let service = spawn_twilio_service(Some(dist_dir())).await;
     with_browser("twilio_real_sdk", async |b| {
         record_local_media(b).await?;
         // Every WebSocket the page opens, by address.
@@ -360,7 +360,7 @@ async fn a_browser_the_sdk_does_not_support_is_told_so_before_joining() {
     let mut script = std::fs::read_to_string(&sdk).expect("the stand-in SDK");
     script.push_str("\nTwilio.Video.isSupported = false;\n");
     std::fs::write(&sdk, script).expect("write the SDK file");
-    let service = spawn_twilio_service(Some(dist));
+    let service = spawn_twilio_service(Some(dist)).await;
     with_browser("twilio_unsupported", async |b| {
         let link = patient_link(b, &service).await?;
         b.open_fresh(&link).await?;

@@ -24,7 +24,7 @@ async fn presence_cache_expires() {
 
 #[tokio::test]
 async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
-    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-visit");
+    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-visit").await;
     with_browsers("sdk_visit", 3, async |browsers: &[Browser]| {
         let (clinician, patient, guest) = (&browsers[0], &browsers[1], &browsers[2]);
         for b in browsers {
@@ -207,7 +207,7 @@ async fn a_visit_on_the_real_sdk_from_waiting_room_to_call_and_back() {
 
 #[tokio::test]
 async fn a_lost_connection_reconnects_and_a_killed_tab_sends_the_patient_back_to_waiting() {
-    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-crash");
+    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-crash").await;
     with_browsers("sdk_crash", 2, async |browsers: &[Browser]| {
         let (clinician, patient) = (&browsers[0], &browsers[1]);
         let (patient_link, _) = clinician_creates_visit(clinician, &service).await?;
@@ -264,7 +264,7 @@ async fn a_lost_connection_reconnects_and_a_killed_tab_sends_the_patient_back_to
 
 #[tokio::test]
 async fn an_expired_token_is_refused_by_twilio_and_explained() {
-    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-expired");
+    let (service, emulator) = spawn_twilio_service_on_emulator("sdk-expired").await;
     with_browser("sdk_expired", async |b| {
         record_local_media(b).await?;
         let (patient_link, _) = clinician_creates_visit(b, &service).await?;

@@ -1,9 +1,12 @@
 //! Load on the built-in rooms' signalling: N sockets in rooms of three, each
 //! relaying a timestamped message to a room-mate every second. Prints sockets
 //! held, relay latency p50/p99, the service's RSS per socket and errors.
-//! `cargo xtask bench` runs it against the release service.
+//! `cargo xtask bench` runs it against one release copy, then against two
+//! copies sharing rooms through Redis: sockets then alternate between the
+//! copies, so most relays cross from one copy to the other.
 //!
-//! Usage: signalling_load <base-url> <service-pid> <username> <password> [sockets] [seconds]
+//! Usage: signalling_load <base-urls> <service-pids> <username> <password> [sockets] [seconds]
+//! (URLs and pids comma-separated, one per copy.)
 
 use api_types::{
     CreateVisitResponse, ServerSignal, SessionResponse, TokenResponse, SIGNALLING_PROTOCOL,
@@ -15,15 +18,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
-fn rss_kib(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+/// The copies' resident memory together.
+fn rss_kib(pids: &[&str]) -> u64 {
+    pids.iter()
+        .map(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/status"))
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmRSS:"))
+                        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default()
+        .sum()
 }
 
 async fn post<T: serde::de::DeserializeOwned>(
@@ -50,9 +58,12 @@ async fn post<T: serde::de::DeserializeOwned>(
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, base, pid, username, password, rest @ ..] = args.as_slice() else {
-        return Err("usage: signalling_load <base-url> <service-pid> <username> <password> [sockets] [seconds]".into());
+    let [_, bases, pids, username, password, rest @ ..] = args.as_slice() else {
+        return Err("usage: signalling_load <base-urls> <service-pids> <username> <password> [sockets] [seconds]".into());
     };
+    let bases: Vec<&str> = bases.split(',').collect();
+    let pids: Vec<&str> = pids.split(',').collect();
+    let base = bases[0];
     let sockets: usize = rest.first().and_then(|s| s.parse().ok()).unwrap_or(2_000);
     let seconds: u64 = rest.get(1).and_then(|s| s.parse().ok()).unwrap_or(10);
     let rooms = sockets.div_ceil(3);
@@ -88,13 +99,17 @@ async fn main() -> Result<(), String> {
         ]);
     }
 
-    let baseline = rss_kib(pid);
+    let baseline = rss_kib(&pids);
     let errors = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let ws_url = format!("{}/api/rooms/ws", base.replacen("http", "ws", 1));
+    let ws_urls: Vec<String> = bases
+        .iter()
+        .map(|base| format!("{}/api/rooms/ws", base.replacen("http", "ws", 1)))
+        .collect();
     let mut connections = Vec::with_capacity(rooms * 3);
-    for room in &tokens {
+    for (room_index, room) in tokens.iter().enumerate() {
         for (index, token) in room.iter().enumerate() {
+            let ws_url = &ws_urls[(room_index * 3 + index) % ws_urls.len()];
             let mut request = ws_url
                 .as_str()
                 .into_client_request()
@@ -116,7 +131,7 @@ async fn main() -> Result<(), String> {
     }
     let held = connections.len();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let loaded = rss_kib(pid);
+    let loaded = rss_kib(&pids);
 
     let mut tasks = Vec::with_capacity(held);
     for (index, (socket, peer)) in connections.into_iter().enumerate() {
@@ -168,8 +183,14 @@ async fn main() -> Result<(), String> {
             / 1000.0
     };
     println!(
-        "sockets held: {held} of {} (in {rooms} rooms of 3)",
-        rooms * 3
+        "sockets held: {held} of {} (in {rooms} rooms of 3, across {} {})",
+        rooms * 3,
+        bases.len(),
+        if bases.len() == 1 {
+            "copy"
+        } else {
+            "copies sharing rooms through Redis"
+        }
     );
     println!("relayed messages: {} of {expected}", latencies.len());
     println!(

@@ -3,6 +3,7 @@
 //! `VideoRoom`. Handlers ask it who is in a room, to end a room, to carry a
 //! notice, whether a newcomer may enter, and for the newcomer's token.
 
+use crate::cluster::Cluster;
 use crate::rooms::{JoinError, RoomLimits, Seat};
 use crate::settings::{IceSettings, TwilioCredentials, VideoSettings};
 use crate::signalling::Signalling;
@@ -10,7 +11,19 @@ use crate::tokens::{Claims, RoomExtra, Signer};
 use crate::twilio_rest::{Members, RestError, TwilioRest};
 use api_types::LateNotice;
 use api_types::{IceServer, Role, VideoMode};
+use redis::PushInfo;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Why a backend could not say who is in a room or end it.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error(transparent)]
+    Twilio(#[from] RestError),
+    #[error("shared rooms: {0}")]
+    Shared(#[from] redis::RedisError),
+}
 
 pub enum Backend {
     /// Rooms run here: WebSocket signalling, peer-to-peer media.
@@ -18,7 +31,7 @@ pub enum Backend {
     /// Rooms run at Twilio; its REST API says who is in them.
     Twilio {
         credentials: TwilioCredentials,
-        rest: TwilioRest,
+        rest: Box<TwilioRest>,
     },
 }
 
@@ -46,14 +59,20 @@ pub struct Notified {
 }
 
 impl Backend {
-    pub fn new(video: VideoSettings, ice: IceSettings, limits: RoomLimits) -> Self {
+    /// `shared`: Redis and this copy's deliveries, when copies share rooms.
+    pub fn new(
+        video: VideoSettings,
+        ice: IceSettings,
+        limits: RoomLimits,
+        shared: Option<(Arc<Cluster>, mpsc::UnboundedReceiver<PushInfo>)>,
+    ) -> Self {
         match video {
             VideoSettings::Local => Backend::BuiltIn {
-                rooms: Signalling::new(limits),
+                rooms: Signalling::new(limits, shared),
                 ice,
             },
             VideoSettings::Twilio(credentials) => Backend::Twilio {
-                rest: TwilioRest::new(&credentials),
+                rest: Box::new(TwilioRest::new(&credentials)),
                 credentials,
             },
         }
@@ -107,23 +126,26 @@ impl Backend {
     }
 
     /// Who is in each named room, in order.
-    pub async fn presence(&self, rooms: &[String]) -> Result<Vec<Members>, RestError> {
+    pub async fn presence(&self, rooms: &[String]) -> Result<Vec<Members>, BackendError> {
         match self {
             Backend::BuiltIn {
                 rooms: built_in, ..
-            } => Ok(rooms.iter().map(|room| built_in.presence(room)).collect()),
-            Backend::Twilio { rest, .. } => rest.presence(rooms).await,
+            } => {
+                let mut members = Vec::with_capacity(rooms.len());
+                for room in rooms {
+                    members.push(built_in.presence(room).await?);
+                }
+                Ok(members)
+            }
+            Backend::Twilio { rest, .. } => Ok(rest.presence(rooms).await?),
         }
     }
 
     /// Ends the room for everyone in it, who are told why.
-    pub async fn end(&self, room: &str) -> Result<(), RestError> {
+    pub async fn end(&self, room: &str) -> Result<(), BackendError> {
         match self {
-            Backend::BuiltIn { rooms, .. } => {
-                rooms.end(room);
-                Ok(())
-            }
-            Backend::Twilio { rest, .. } => rest.end(room).await,
+            Backend::BuiltIn { rooms, .. } => Ok(rooms.end(room).await?),
+            Backend::Twilio { rest, .. } => Ok(rest.end(room).await?),
         }
     }
 
@@ -153,7 +175,7 @@ impl Backend {
             return None;
         }
         match self {
-            Backend::BuiltIn { rooms, .. } => rooms.refusal(room, seat),
+            Backend::BuiltIn { rooms, .. } => rooms.refusal(room, seat).await,
             Backend::Twilio { rest, .. } => match rest.identities_in(room).await {
                 Ok(present) => twilio_refusal(seat, &present, guests),
                 Err(err) => {

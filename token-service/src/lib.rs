@@ -5,6 +5,7 @@ mod audit;
 pub mod auth;
 pub mod backend;
 pub mod cli;
+pub mod cluster;
 pub mod ended;
 pub mod error;
 pub mod ice;

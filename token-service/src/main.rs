@@ -54,7 +54,7 @@ async fn serve(cli: &Cli) -> ExitCode {
         "http"
     };
     let serves_spa = settings.static_dir.is_some();
-    let app = match Application::build(settings) {
+    let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {
             eprintln!("token-service: {err}");

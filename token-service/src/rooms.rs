@@ -36,6 +36,9 @@ pub enum JoinError {
     ServiceFull,
     #[error("This visit is open on another device. Please close it there first.")]
     OpenElsewhere,
+    /// Copies share rooms through Redis, and Redis does not answer.
+    #[error("Video visits are briefly unavailable. Please try again in a moment.")]
+    Unavailable,
 }
 
 /// Who asks for a place: the identity, its role, and for a patient the tag
@@ -74,6 +77,16 @@ pub struct Joined<S> {
     pub roster: Vec<Participant>,
     pub others: Vec<S>,
     pub replaced: Option<S>,
+}
+
+/// A member as [`Registry::members`] lists it.
+pub struct Held<'a> {
+    pub room: &'a str,
+    pub identity: &'a str,
+    pub role: Role,
+    pub device: Option<&'a str>,
+    pub connection: u64,
+    pub joined_at: u64,
 }
 
 #[derive(Debug)]
@@ -194,6 +207,42 @@ impl<S: Clone> Registry<S> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Everyone in `room` but `except`.
+    pub fn all_but(&self, room: &str, except: &str) -> Vec<S> {
+        self.rooms
+            .get(room)
+            .map(|m| {
+                m.iter()
+                    .filter(|(id, _)| id.as_str() != except)
+                    .map(|(_, m)| m.sink.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `identity`'s socket in `room` if it is still `connection`.
+    pub fn connection(&self, room: &str, identity: &str, connection: u64) -> Option<S> {
+        let member = self.rooms.get(room)?.get(identity)?;
+        (member.connection == connection).then(|| member.sink.clone())
+    }
+
+    /// Every member held here, for refreshing shared presence.
+    pub fn members(&self) -> Vec<Held<'_>> {
+        self.rooms
+            .iter()
+            .flat_map(|(room, members)| {
+                members.iter().map(move |(identity, m)| Held {
+                    room,
+                    identity,
+                    role: m.role,
+                    device: m.device.as_deref(),
+                    connection: m.connection,
+                    joined_at: m.joined_at,
+                })
+            })
+            .collect()
     }
 
     /// Empties `room`; returns every member, to be told and disconnected.

@@ -35,7 +35,7 @@ pub struct Application {
 impl Application {
     /// Validates what is left of the settings, binds the listener (port 0
     /// picks a free port) and logs where to find us.
-    pub fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let host = settings.host.clone();
@@ -46,7 +46,7 @@ impl Application {
             .as_ref()
             .map(crate::tls::server_config)
             .transpose()?;
-        let (state, demo) = AppState::build(settings)?;
+        let (state, demo) = AppState::build(settings).await?;
         let state = web::Data::new(state);
         let twilio = state.video_mode() == VideoMode::Twilio;
         let site = static_dir.map(|dir| Site::new(dir, twilio));

@@ -3,6 +3,7 @@
 
 use crate::accounts::{Accounts, DEMO_ID};
 use crate::backend::Backend;
+use crate::cluster::Cluster;
 use crate::ids::{derive_key, VisitIds};
 use crate::rate_limit;
 use crate::rooms::RoomLimits;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// Interpreters and relatives at once in one visit: built-in rooms hold
     /// to it as sockets join, Twilio rooms as tokens are minted.
     pub guests_per_room: usize,
+    /// Redis, when copies share rooms and ended visits (`REDIS_URL`).
+    pub shared: Option<Arc<Cluster>>,
 }
 
 /// Password checks at once: twice the cores keeps them all busy.
@@ -59,7 +62,24 @@ fn random_key() -> SecretSlice<u8> {
 }
 
 impl AppState {
-    pub fn build(settings: Settings) -> Result<(Self, Option<DemoLogin>), SettingsError> {
+    /// Runs inside the runtime: shared rooms connect to Redis here and
+    /// start their background work.
+    pub async fn build(settings: Settings) -> Result<(Self, Option<DemoLogin>), SettingsError> {
+        let (shared, pushes) = match &settings.redis_url {
+            Some(url) => {
+                let (cluster, pushes) = Cluster::connect(url).await.map_err(|err| {
+                    SettingsError::new("REDIS_URL", format!("Redis does not answer there: {err}"))
+                })?;
+                let cluster = Arc::new(cluster);
+                if settings.video.mode() == VideoMode::Twilio {
+                    // Only the ended-visit list is shared; the probe keeps
+                    // `/healthz` honest.
+                    cluster.keep_watch(Vec::new);
+                }
+                (Some(cluster), Some(pushes))
+            }
+            None => (None, None),
+        };
         let (session_key, invite_key) = match (settings.session_key, settings.invite_key) {
             (Some(session), Some(invite)) => (session, invite),
             (session, invite) => {
@@ -94,7 +114,12 @@ impl AppState {
             ..RoomLimits::default()
         };
         let state = AppState {
-            backend: Backend::new(settings.video, settings.ice, limits),
+            backend: Backend::new(
+                settings.video,
+                settings.ice,
+                limits,
+                shared.clone().zip(pushes),
+            ),
             sessions: Signer::new(SESSION_AUDIENCE, session_key.expose_secret()),
             invites: Signer::new(INVITE_AUDIENCE, invite_key),
             rooms: Signer::new(ROOM_AUDIENCE, &derive_key(invite_key, ROOM_AUDIENCE)),
@@ -104,8 +129,9 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies,
             limits: settings.rate_limits.then(rate_limit::RateLimits::default),
             password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_places())),
-            ended: crate::ended::EndedVisits::default(),
+            ended: crate::ended::EndedVisits::new(shared.clone()),
             guests_per_room: settings.max_guests,
+            shared,
         };
         Ok((state, demo))
     }

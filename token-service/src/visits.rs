@@ -158,9 +158,10 @@ pub(crate) fn check_own(
     }
 }
 
-/// Twilio failed: the dashboard says "status unavailable"; ops see why.
-pub(crate) fn unavailable(err: crate::twilio_rest::RestError) -> LiveError {
-    tracing::warn!(error = %err, "Twilio REST call failed");
+/// Twilio or shared rooms failed: the dashboard says "status
+/// unavailable"; ops see why.
+pub(crate) fn unavailable(err: impl std::fmt::Display) -> LiveError {
+    tracing::warn!(error = %err, "video backend call failed");
     LiveError::Unavailable
 }
 

@@ -102,9 +102,15 @@ impl Drop for Service {
 }
 
 fn start_service(clinicians: &Path) -> Result<Service, String> {
+    start_service_with(clinicians, &[])
+}
+
+/// The release service with `vars` added to the bench's settings.
+fn start_service_with(clinicians: &Path, vars: &[(&str, &str)]) -> Result<Service, String> {
     let binary = crate::repo_root().join("target/release/token-service");
     let mut child = Command::new(binary)
         .args(["--port", "0"])
+        .envs(vars.iter().copied())
         .env("LOG_FORMAT", "json")
         .env("CLINICIANS_FILE", clinicians)
         .env("RATE_LIMITS", "off")
@@ -259,9 +265,41 @@ fn measure_tokens() -> StepResult {
     Ok(())
 }
 
-/// 2,000 signalling sockets in rooms of three, relaying for 10 s.
+/// 2,000 signalling sockets in rooms of three, relaying for 10 s: on one
+/// copy, then on two copies sharing rooms through Redis.
 fn measure_signalling() -> StepResult {
-    let service = start_service(&bench_clinicians()?)?;
+    let clinicians = bench_clinicians()?;
+    println!("one copy, rooms in its memory:");
+    let single = start_service(&clinicians)?;
+    signalling_load(&[&single])?;
+    drop(single);
+
+    println!("\ntwo copies, rooms shared through Redis:");
+    let redis = local_redis::LocalRedis::start();
+    let url = redis.url();
+    // Both copies must accept each other's tokens: the same fixed keys.
+    let shared = [
+        ("REDIS_URL", url.as_str()),
+        ("SESSION_SIGNING_KEY", BENCH_SESSION_KEY),
+        ("INVITE_SIGNING_KEY", BENCH_INVITE_KEY),
+    ];
+    let first = start_service_with(&clinicians, &shared)?;
+    let second = start_service_with(&clinicians, &shared)?;
+    signalling_load(&[&first, &second])
+}
+
+/// Signing keys for the two-copy run only: made up, never deployed.
+const BENCH_SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const BENCH_INVITE_KEY: &str = "HxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwIBAAAAAAA";
+
+fn signalling_load(copies: &[&Service]) -> StepResult {
+    let join = |each: &dyn Fn(&Service) -> String| {
+        copies
+            .iter()
+            .map(|copy| each(copy))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     run_command(Command::new("cargo").args([
         "run",
         "--release",
@@ -271,8 +309,8 @@ fn measure_signalling() -> StepResult {
         "--example",
         "signalling_load",
         "--",
-        &format!("http://127.0.0.1:{}", service.port),
-        &service.child.id().to_string(),
+        &join(&|copy| format!("http://127.0.0.1:{}", copy.port)),
+        &join(&|copy| copy.child.id().to_string()),
         BENCH_USER,
         BENCH_PASSWORD,
         "2000",
@@ -286,12 +324,13 @@ pub fn bench(args: &[String]) -> ExitCode {
     if args.first().map(String::as_str) == Some("first-paint") {
         return first_paint();
     }
-    let steps: [Step; 4] = [
+    let steps: [Step; 5] = [
         ("wrk (Debian)", ensure_wrk),
+        crate::tools::REDIS_AND_NGINX,
         ("Build the token service (release)", build_service),
         ("Load /healthz and /api/token side by side", measure_tokens),
         (
-            "Signalling: 2,000 sockets in rooms of 3",
+            "Signalling: 2,000 sockets in rooms of 3, one copy and two",
             measure_signalling,
         ),
     ];

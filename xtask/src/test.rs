@@ -82,8 +82,9 @@ fn end_to_end() -> StepResult {
 }
 
 pub fn test() -> ExitCode {
-    let checks: [Step; 8] = [
+    let checks: [Step; 9] = [
         tools::CHROMIUM,
+        tools::REDIS_AND_NGINX,
         ("cargo fmt --check", fmt),
         ("clippy -D warnings (host)", clippy_host),
         ("clippy -D warnings (wasm32)", clippy_wasm),

@@ -70,6 +70,20 @@ pub fn ensure_chromium() -> StepResult {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// The step that installs [`ensure_redis_and_nginx`], for the tests and
+/// benchmark of copies sharing rooms.
+pub const REDIS_AND_NGINX: Step = ("Redis and nginx (Debian)", ensure_redis_and_nginx);
+
+/// Debian's Redis server and nginx: copies of the service share rooms
+/// through Redis, behind nginx. The tests start their own instances.
+pub fn ensure_redis_and_nginx() -> StepResult {
+    if Path::new("/usr/bin/redis-server").exists() && Path::new("/usr/sbin/nginx").exists() {
+        println!("redis-server and nginx: already installed");
+        return Ok(());
+    }
+    apt_install(&["redis-server", "nginx-light"])
+}
+
 /// `apt-get update` then install, as root or through `sudo`.
 pub fn apt_install(packages: &[&str]) -> StepResult {
     let as_root = command_output("id", &["-u"]).as_deref() == Some("0");

@@ -38,7 +38,9 @@ impl SignallingError {
             SignallingError::Join(JoinError::RoomFull | JoinError::GuestsFull) => {
                 StatusCode::CONFLICT
             }
-            SignallingError::Join(JoinError::ServiceFull) => StatusCode::SERVICE_UNAVAILABLE,
+            SignallingError::Join(JoinError::ServiceFull | JoinError::Unavailable) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             SignallingError::Join(JoinError::OpenElsewhere) => StatusCode::CONFLICT,
             SignallingError::NotLocal => StatusCode::NOT_FOUND,
             SignallingError::NotWebSocket => StatusCode::BAD_REQUEST,
@@ -53,7 +55,9 @@ impl SignallingError {
             SignallingError::Invalid => ErrorCode::RoomTokenInvalid,
             SignallingError::Join(JoinError::RoomFull) => ErrorCode::RoomFull,
             SignallingError::Join(JoinError::GuestsFull) => ErrorCode::GuestsFull,
-            SignallingError::Join(JoinError::ServiceFull) => ErrorCode::Unavailable,
+            SignallingError::Join(JoinError::ServiceFull | JoinError::Unavailable) => {
+                ErrorCode::Unavailable
+            }
             SignallingError::Join(JoinError::OpenElsewhere) => ErrorCode::PatientElsewhere,
             SignallingError::NotLocal => ErrorCode::NotFound,
             SignallingError::NotWebSocket => ErrorCode::WebsocketRequired,
@@ -85,8 +89,9 @@ pub async fn connect(
     body: web::Payload,
 ) -> Result<HttpResponse, SignallingError> {
     let client = crate::rate_limit::client_ip(&req, &state.trusted_proxies);
-    let admitted =
-        admit(&state, &req).inspect_err(|err| crate::audit::refused(err.code(), None, client))?;
+    let admitted = admit(&state, &req)
+        .await
+        .inspect_err(|err| crate::audit::refused(err.code(), None, client))?;
     let (claims, signalling) = admitted;
     let (response, session, stream) =
         actix_ws::handle_with_protocols(&req, body, &[SIGNALLING_PROTOCOL])
@@ -107,7 +112,7 @@ pub async fn connect(
     Ok(response)
 }
 
-fn admit<'a>(
+async fn admit<'a>(
     state: &'a AppState,
     req: &HttpRequest,
 ) -> Result<(Claims<RoomExtra>, &'a Signalling), SignallingError> {
@@ -117,10 +122,12 @@ fn admit<'a>(
         TokenError::Expired => SignallingError::Expired,
         _ => SignallingError::Invalid,
     })?;
-    if state
+    let ended = state
         .ended
         .is_ended(&claims.extra.room, crate::tokens::now())
-    {
+        .await
+        .map_err(|_| SignallingError::Join(JoinError::Unavailable))?;
+    if ended {
         return Err(SignallingError::VisitEnded);
     }
     let seat = Seat {
@@ -128,7 +135,7 @@ fn admit<'a>(
         role: claims.extra.role,
         device: claims.extra.device.as_deref(),
     };
-    match signalling.admits(&claims.extra.room, &seat) {
+    match signalling.admits(&claims.extra.room, &seat).await {
         // Kept out after the upgrade, so the browser reads why in the close code.
         Ok(()) | Err(JoinError::OpenElsewhere) => Ok((claims, signalling)),
         Err(err) => Err(SignallingError::Join(err)),

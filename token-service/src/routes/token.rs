@@ -35,6 +35,8 @@ pub enum VideoTokenError {
     PatientElsewhere,
     #[error("This visit already has as many interpreters and relatives as it allows.")]
     GuestsFull,
+    #[error("Video visits are briefly unavailable. Please try again in a moment.")]
+    Unavailable,
     #[error("{0}")]
     Auth(#[from] AuthError),
 }
@@ -51,6 +53,7 @@ impl VideoTokenError {
             VideoTokenError::WrongVisit | VideoTokenError::NotYourVisit => StatusCode::FORBIDDEN,
             VideoTokenError::VisitEnded => StatusCode::GONE,
             VideoTokenError::PatientElsewhere | VideoTokenError::GuestsFull => StatusCode::CONFLICT,
+            VideoTokenError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             VideoTokenError::Auth(err) => actix_web::ResponseError::status_code(err),
         }
     }
@@ -67,6 +70,7 @@ impl VideoTokenError {
             VideoTokenError::VisitEnded => ErrorCode::VisitEnded,
             VideoTokenError::PatientElsewhere => ErrorCode::PatientElsewhere,
             VideoTokenError::GuestsFull => ErrorCode::GuestsFull,
+            VideoTokenError::Unavailable => ErrorCode::Unavailable,
             VideoTokenError::Auth(err) => err.code(),
         }
     }
@@ -182,15 +186,20 @@ pub async fn mint(
         (None, Some(_)) => Err(VideoTokenError::Auth(AuthError::Missing)),
         (None, None) => Err(VideoTokenError::NeedInviteOrVisit),
     }
-    .and_then(|admission| {
-        let ended = state.ended.is_ended(&room_name(&admission.visit_id), now());
-        if ended {
-            Err(VideoTokenError::VisitEnded)
-        } else {
-            Ok(admission)
-        }
-    })
     .inspect_err(|err| crate::audit::refused(err.code(), visit_id.as_deref(), client))?;
+    let ended = state
+        .ended
+        .is_ended(&room_name(&admission.visit_id), now())
+        .await;
+    let refused = match ended {
+        Ok(false) => None,
+        Ok(true) => Some(VideoTokenError::VisitEnded),
+        Err(_) => Some(VideoTokenError::Unavailable),
+    };
+    if let Some(refused) = refused {
+        crate::audit::refused(refused.code(), Some(&admission.visit_id), client);
+        return Err(refused);
+    }
     let room = room_name(&admission.visit_id);
     let seat = Seat {
         identity: &admission.identity,
@@ -204,6 +213,7 @@ pub async fn mint(
         .and_then(|why| match why {
             JoinError::OpenElsewhere => Some(VideoTokenError::PatientElsewhere),
             JoinError::GuestsFull => Some(VideoTokenError::GuestsFull),
+            JoinError::Unavailable => Some(VideoTokenError::Unavailable),
             // A full service is said by the socket as it joins.
             JoinError::RoomFull | JoinError::ServiceFull => None,
         });

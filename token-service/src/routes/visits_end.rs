@@ -17,7 +17,7 @@ pub async fn end(
 ) -> Result<HttpResponse, LiveError> {
     act_on_own(&state, &req, &session, &body.visit_id, "visit_ended")?;
     let room = room_name(&body.visit_id);
-    state.ended.end(&room, now());
+    state.ended.end(&room, now()).await.map_err(unavailable)?;
     state.backend.end(&room).await.map_err(unavailable)?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,7 +9,7 @@ pub use video::{IceSettings, TurnSettings, TwilioCredentials, VideoSettings};
 
 use api_types::{VideoMode, DEFAULT_INVITE_EARLY_MINUTES, DEFAULT_INVITE_GRACE_MINUTES};
 use parse::{base_url, list, one_of, parse_key, parse_origin, seconds};
-use secrecy::{ExposeSecret, SecretSlice};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use video::{ice_settings, video_settings, TWILIO_VARIABLES};
@@ -45,6 +45,10 @@ pub struct Settings {
     pub max_sockets: usize,
     /// Interpreters and relatives in one visit at once, on either backend.
     pub max_guests: usize,
+    /// Redis, shared by every copy of the service: built-in rooms and the
+    /// ended-visit list live there instead of in this copy's memory. The
+    /// URL may carry a password.
+    pub redis_url: Option<SecretString>,
 }
 
 /// Browsers allow the camera only on https or localhost, so a clinic trying
@@ -88,7 +92,7 @@ pub struct SettingsError {
 }
 
 impl SettingsError {
-    fn new(variable: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(variable: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             variable: variable.into(),
             problem: problem.into(),
@@ -251,6 +255,25 @@ impl Settings {
                     )
                 })?,
         };
+        let redis_url = var("REDIS_URL")
+            .map(|url| parse_redis_url(&url))
+            .transpose()?;
+        if redis_url.is_some() {
+            // Every copy must accept what another signed and sign in the
+            // same clinicians: nothing made at start-up can be shared.
+            for (name, missing) in [
+                ("SESSION_SIGNING_KEY", session_key.is_none()),
+                ("INVITE_SIGNING_KEY", invite_key.is_none()),
+                ("CLINICIANS_FILE", clinicians_file.is_none()),
+            ] {
+                if missing {
+                    return Err(SettingsError::new(
+                        name,
+                        "must be set, the same on every copy, when REDIS_URL is set",
+                    ));
+                }
+            }
+        }
         let tls = match (var("TLS_CERT_FILE"), var("TLS_KEY_FILE")) {
             (None, None) => None,
             (Some(certificate), Some(private_key)) => Some(TlsFiles {
@@ -282,6 +305,7 @@ impl Settings {
             tls,
             max_sockets,
             max_guests,
+            redis_url,
             allowed_origins,
             trusted_proxies,
             session_key,
@@ -290,6 +314,18 @@ impl Settings {
             lifetimes,
         })
     }
+}
+
+/// A `redis://` URL the client accepts; checked here so a
+/// typo names `REDIS_URL`, not a connection error.
+fn parse_redis_url(raw: &str) -> Result<SecretString, SettingsError> {
+    if !raw.starts_with("redis://") || redis::Client::open(raw).is_err() {
+        return Err(SettingsError::new(
+            "REDIS_URL",
+            "is not a redis:// URL (such as redis://10.0.0.5:6379/0)",
+        ));
+    }
+    Ok(SecretString::from(raw.to_owned()))
 }
 
 const MISSING_KEY: &str = "must be set in Twilio mode, the same on every copy of the service \
@@ -500,6 +536,40 @@ mod tests {
             settings(&[("TURN_SECRET", "s")]).unwrap_err().variable,
             "TURN_URLS"
         );
+    }
+
+    #[test]
+    fn redis_url_is_checked_and_needs_keys_and_accounts_every_copy_shares() {
+        let shared = [
+            ("SESSION_SIGNING_KEY", KEY_A),
+            ("INVITE_SIGNING_KEY", KEY_B),
+            ("CLINICIANS_FILE", "clinicians.toml"),
+        ];
+        let with = |url: &'static str, leave_out: &str| {
+            let mut vars: Vec<(&str, &str)> = shared
+                .iter()
+                .copied()
+                .filter(|(name, _)| *name != leave_out)
+                .collect();
+            vars.push(("REDIS_URL", url));
+            settings(&vars)
+        };
+        assert!(with("redis://127.0.0.1:6379/0", "")
+            .unwrap()
+            .redis_url
+            .is_some());
+        assert_eq!(
+            with("http://redis:6379", "").unwrap_err().variable,
+            "REDIS_URL"
+        );
+        for needed in [
+            "SESSION_SIGNING_KEY",
+            "INVITE_SIGNING_KEY",
+            "CLINICIANS_FILE",
+        ] {
+            assert_eq!(with("redis://r", needed).unwrap_err().variable, needed);
+        }
+        assert!(settings(&[]).unwrap().redis_url.is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::rooms::{JoinError, Seat};
 use crate::state::AppState;
 use crate::tokens::{Claims, RoomExtra};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
-use api_types::{close_code, ClientSignal, Participant, Role, ServerSignal};
+use api_types::{close_code, ClientSignal, Role, ServerSignal};
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,16 @@ pub(crate) struct Member {
     pub expires_at: u64,
 }
 
+impl Member {
+    pub fn seat(&self) -> Seat<'_> {
+        Seat {
+            identity: &self.identity,
+            role: self.role,
+            device: self.device.as_deref(),
+        }
+    }
+}
+
 /// Serves one upgraded socket until it closes: joins the room, relays,
 /// keeps the heartbeat, and leaves.
 pub(crate) async fn run(
@@ -69,19 +79,11 @@ pub(crate) async fn run(
         return;
     };
     let (outbox, mut inbox) = mailbox();
-    let seat = Seat {
-        identity: &member.identity,
-        role: member.role,
-        device: member.device.as_deref(),
-    };
-    let joined = signalling
-        .registry()
-        .join(&member.room, &seat, member.connection, outbox.clone());
-    let joined = match joined {
-        Ok(joined) => joined,
+    let roster = match signalling.join(&member, outbox.clone()).await {
+        Ok(roster) => roster,
         Err(err) => {
             let code = if err == JoinError::OpenElsewhere {
-                signalling.tell_clinicians_kept_out(&member.room);
+                signalling.tell_clinicians_kept_out(&member.room).await;
                 close_code::OPEN_ELSEWHERE
             } else {
                 close_code::POLICY
@@ -94,20 +96,10 @@ pub(crate) async fn run(
             return;
         }
     };
-    if let Some(replaced) = joined.replaced {
-        replaced.close(close_code::REPLACED, "joined from another tab or device");
-    }
-    let me = Participant {
-        identity: member.identity.clone(),
-        role: member.role,
-    };
-    for other in &joined.others {
-        other.signal(ServerSignal::Joined(me.clone()));
-    }
     let welcome = ServerSignal::Welcome {
         identity: member.identity.clone(),
         role: member.role,
-        roster: joined.roster,
+        roster,
     };
     let ended = serve(
         &state,
@@ -119,14 +111,7 @@ pub(crate) async fn run(
         welcome,
     )
     .await;
-    let others = signalling
-        .registry()
-        .leave(&member.room, &member.identity, member.connection);
-    for other in &others {
-        other.signal(ServerSignal::Left {
-            identity: member.identity.clone(),
-        });
-    }
+    signalling.leave(&member).await;
     let _ = tokio::time::timeout(
         SEND_TIMEOUT,
         session.close(ended.map(|(code, why)| close(code, why))),
@@ -184,15 +169,12 @@ async fn serve(
                 match incoming? {
                     Ok(AggregatedMessage::Text(body)) => {
                         match serde_json::from_str::<ClientSignal>(&body) {
-                            Ok(ClientSignal::Signal { to, payload }) => {
-                                let target = signalling.registry().route(&member.room, &to);
-                                let relayed = ServerSignal::Signal { from: member.identity.clone(), payload };
-                                match target {
-                                    Some(target) => target.signal(relayed),
-                                    None => outbox.signal(refusal("unknown_peer", "That participant is not in this visit.")),
-                                }
-                            }
-                            Ok(ClientSignal::NoticeSeen) if member.role == Role::Patient => signalling.notice_seen(&member.room),
+                            Ok(ClientSignal::Signal { to, payload }) => match signalling.relay(member, to, payload).await {
+                                Ok(true) => {}
+                                Ok(false) => outbox.signal(refusal("unknown_peer", "That participant is not in this visit.")),
+                                Err(_) => outbox.signal(refusal("unavailable", "That message could not be passed on just now.")),
+                            },
+                            Ok(ClientSignal::NoticeSeen) if member.role == Role::Patient => signalling.notice_seen(&member.room).await,
                             Ok(ClientSignal::Renew { token }) => match renewed_until(state, member, &token) {
                                 Some(expires_at) => expiry.as_mut().reset(tokio::time::Instant::now() + until(expires_at)),
                                 None => outbox.signal(refusal("renewal_refused", "That room token is not a valid renewal for this connection.")),

@@ -30,7 +30,7 @@ async fn statuses(
 
 #[tokio::test]
 async fn percent_encoded_paths_count_against_the_same_limits() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
 
     // Sign-in: a burst of 5 a minute, whatever the spelling (one used above).
@@ -62,7 +62,7 @@ async fn percent_encoded_paths_count_against_the_same_limits() {
 
 #[tokio::test]
 async fn a_browser_that_stops_reading_loses_its_place() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let guest = guest_token(&app, &visit.guest_invite).await;
     let mut patient = connect(&app, &visit.patient.token).await;
@@ -101,7 +101,7 @@ async fn a_browser_that_stops_reading_loses_its_place() {
 
 #[tokio::test]
 async fn every_frame_counts_against_the_message_limit() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     for frame in [
         Message::Ping(vec![].into()),
@@ -124,7 +124,7 @@ async fn every_frame_counts_against_the_message_limit() {
 
 #[tokio::test]
 async fn end_visit_is_final_for_tokens_invites_and_sockets() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let created = app.create_visit(&session).await;
     let mint = |body: Value, bearer: Option<String>| {
@@ -179,7 +179,7 @@ async fn end_visit_is_final_for_tokens_invites_and_sockets() {
 
 #[tokio::test]
 async fn a_guest_link_cannot_fill_the_room() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     // Six tokens from one guest link while the room is empty...
     let mut tokens = Vec::new();
@@ -213,7 +213,7 @@ async fn a_guest_link_cannot_fill_the_room() {
 
 #[tokio::test]
 async fn a_copied_patient_link_cannot_push_the_patient_out() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let created = app.create_visit(&session).await;
     let mint = |device| app.token_for_device(&created.patient_invite, device);
@@ -277,7 +277,7 @@ async fn a_copied_patient_link_cannot_push_the_patient_out() {
 
 #[tokio::test]
 async fn bodies_must_be_json_and_errors_never_repeat_what_was_sent() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let url = format!("{}/api/session", app.address);
     let body = r#"{"username": "c-one", "password": "guess"}"#;
     for content_type in ["text/json", "application/evil+json", "text/plain"] {
@@ -418,7 +418,7 @@ fn bad_tokens(good: &Value, key: &[u8], other_key: &[u8]) -> Vec<(&'static str, 
 
 #[tokio::test]
 async fn sixty_forged_expired_or_wrong_kind_tokens_are_refused() {
-    let app = spawn_app_with(&[("RATE_LIMITS", "off")], None);
+    let app = spawn_app_with(&[("RATE_LIMITS", "off")], None).await;
     let decode = |key: &str| {
         base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(key.trim_end_matches('='))
@@ -499,7 +499,7 @@ fn room_token_ending_in(minted: &api_types::TokenResponse, seconds: u64) -> Stri
 
 #[tokio::test]
 async fn an_open_socket_closes_when_its_room_token_runs_out() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let mut socket = connect(&app, &room_token_ending_in(&visit.patient, 2)).await;
     next(&mut socket).await;
@@ -514,7 +514,7 @@ async fn an_open_socket_closes_when_its_room_token_runs_out() {
 
 #[tokio::test]
 async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let created = app.create_visit(&session.token).await;
     let clinician: api_types::TokenResponse = app
@@ -561,7 +561,7 @@ async fn a_clinician_room_token_ends_with_the_session_and_the_call_renews_it() {
 
 #[tokio::test]
 async fn only_the_patients_own_confirmation_makes_a_late_notice_delivered() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let created = app.create_visit(&session).await;
     let patient_token = minted(app.token_for_invite(&created.patient_invite).await).await;

@@ -17,7 +17,7 @@ async fn preflight(app: &crate::helpers::TestApp, origin: &str) -> reqwest::Resp
 
 #[tokio::test]
 async fn a_preflight_from_an_allowed_origin_succeeds() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let response = preflight(&app, ALLOWED_ORIGIN).await;
     assert!(response.status().is_success(), "{}", response.status());
     assert_eq!(
@@ -33,7 +33,7 @@ async fn a_preflight_from_an_allowed_origin_succeeds() {
 
 #[tokio::test]
 async fn other_origins_get_no_allow_origin_header() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     for origin in [
         "https://evil.example",
         "https://clinic.example.evil.example",
@@ -66,7 +66,7 @@ async fn other_origins_get_no_allow_origin_header() {
 
 #[tokio::test]
 async fn cors_is_not_access_control() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let response = app
         .client
         .post(format!("{}/api/visits", app.address))

@@ -5,7 +5,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn body_problems_get_400_413_415_and_422() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let url = format!("{}/api/session", app.address);
     let send = |body: String, content_type: &'static str| {
         app.client
@@ -56,7 +56,7 @@ async fn body_problems_get_400_413_415_and_422() {
 /// The one place 404 and 405 are tested: inside and outside `/api`.
 #[tokio::test]
 async fn unknown_routes_and_methods_get_404_and_405() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     for path in ["/api/nothing", "/no/such/page"] {
         let response = app
             .client
@@ -75,7 +75,7 @@ async fn unknown_routes_and_methods_get_404_and_405() {
 
 #[tokio::test]
 async fn too_many_sign_ins_get_429_with_retry_after() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let body = json!({"username": "x", "password": "y"});
     let attempt = || app.post("/api/session", &body, None);
     for _ in 0..5 {
@@ -93,7 +93,7 @@ async fn too_many_sign_ins_get_429_with_retry_after() {
 
 #[tokio::test]
 async fn forwarded_for_counts_only_from_trusted_proxies() {
-    let app = crate::helpers::spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")], None);
+    let app = crate::helpers::spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")], None).await;
     let attempt = |client: &'static str| {
         app.client
             .post(format!("{}/api/session", app.address))

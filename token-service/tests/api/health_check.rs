@@ -3,7 +3,7 @@ use api_types::{HealthResponse, VideoMode};
 
 #[tokio::test]
 async fn healthz_reports_status_version_and_local_mode() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let response = app
         .client
         .get(format!("{}/healthz", app.address))
@@ -20,7 +20,7 @@ async fn healthz_reports_status_version_and_local_mode() {
 
 #[tokio::test]
 async fn healthz_reports_twilio_mode_when_credentials_are_set() {
-    let app = spawn_twilio_app();
+    let app = spawn_twilio_app().await;
     let body: HealthResponse = app
         .client
         .get(format!("{}/healthz", app.address))

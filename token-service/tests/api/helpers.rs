@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 use token_service::accounts::hash_password;
 use token_service::settings::Settings;
-use token_service::startup::Application;
+use token_service::startup::{Application, StartupError};
 
 /// Fixed keys, so tests can forge tokens the way an attacker would try to.
 pub const SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -41,9 +41,12 @@ fn accounts_file() -> PathBuf {
     path
 }
 
-/// Starts the real application on a free port. `vars` add to or replace the
+/// Builds the real application on a free port. `vars` add to or replace the
 /// defaults: built-in video, fixed keys, two clinicians, one allowed origin.
-pub fn spawn_app_with(vars: &[(&str, &str)], static_dir: Option<PathBuf>) -> TestApp {
+pub async fn build_app(
+    vars: &[(&str, &str)],
+    static_dir: Option<PathBuf>,
+) -> Result<Application, StartupError> {
     let accounts = accounts_file();
     let mut all: Vec<(String, String)> = [
         ("SESSION_SIGNING_KEY", SESSION_KEY),
@@ -61,7 +64,12 @@ pub fn spawn_app_with(vars: &[(&str, &str)], static_dir: Option<PathBuf>) -> Tes
             .expect("test settings are valid");
     settings.port = 0;
     settings.static_dir = static_dir;
-    let app = Application::build(settings).expect("the app starts");
+    Application::build(settings).await
+}
+
+/// Starts the real application built by [`build_app`].
+pub async fn spawn_app_with(vars: &[(&str, &str)], static_dir: Option<PathBuf>) -> TestApp {
+    let app = build_app(vars, static_dir).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let demo_password = app.demo_login().map(|demo| demo.password.clone());
     tokio::spawn(app.run_until_stopped());
@@ -72,11 +80,11 @@ pub fn spawn_app_with(vars: &[(&str, &str)], static_dir: Option<PathBuf>) -> Tes
     }
 }
 
-pub fn spawn_app() -> TestApp {
-    spawn_app_with(&[], None)
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[], None).await
 }
 
-pub fn spawn_twilio_app() -> TestApp {
+pub async fn spawn_twilio_app() -> TestApp {
     spawn_app_with(
         &[
             ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
@@ -87,6 +95,7 @@ pub fn spawn_twilio_app() -> TestApp {
         ],
         None,
     )
+    .await
 }
 
 impl TestApp {
@@ -194,4 +203,12 @@ pub async fn minted(response: reqwest::Response) -> TokenResponse {
 pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) {
     assert_eq!(response.status(), status, "expected {status} {code}");
     assert_eq!(error_code(response).await, code);
+}
+
+/// A loopback port nothing listens on.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
 }

@@ -5,6 +5,7 @@ mod errors;
 mod health_check;
 mod helpers;
 mod sessions;
+mod shared_rooms;
 mod signalling;
 mod static_files;
 mod tls;

@@ -15,7 +15,7 @@ fn key(text: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_clinician_signs_in_with_idle_and_absolute_limits() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let before = now();
     let session = app.sign_in(CLINICIAN_ONE).await;
     assert_eq!(session.clinician.id, "c-one");
@@ -26,7 +26,7 @@ async fn a_clinician_signs_in_with_idle_and_absolute_limits() {
 
 #[tokio::test]
 async fn unknown_user_and_wrong_password_get_the_same_answer() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let wrong_password = app
         .post(
             "/api/session",
@@ -57,7 +57,8 @@ async fn refresh_extends_the_idle_window_but_not_the_absolute_end() {
             ("SESSION_TTL_SECONDS", "900"),
         ],
         None,
-    );
+    )
+    .await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     let response = app
@@ -73,7 +74,7 @@ async fn refresh_extends_the_idle_window_but_not_the_absolute_end() {
 
 #[tokio::test]
 async fn a_session_not_refreshed_in_time_stops_working() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let signer = Signer::new(SESSION_AUDIENCE, &key(SESSION_KEY));
     let now = now();
     let idle_expired = signer.sign(&Claims {
@@ -99,7 +100,7 @@ async fn a_session_not_refreshed_in_time_stops_working() {
 
 #[tokio::test]
 async fn an_invite_is_not_a_session_and_a_session_is_not_an_invite() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
 
@@ -127,7 +128,7 @@ async fn an_invite_is_not_a_session_and_a_session_is_not_an_invite() {
 
 #[tokio::test]
 async fn built_in_mode_without_accounts_makes_a_demo_clinician() {
-    let app = spawn_app_with(&[("CLINICIANS_FILE", "")], None);
+    let app = spawn_app_with(&[("CLINICIANS_FILE", "")], None).await;
     let password = app.demo_password.clone().expect("a demo login");
     let session = app.sign_in(("demo", &password)).await;
     assert_eq!(session.clinician.id, "demo");

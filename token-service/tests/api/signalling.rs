@@ -105,7 +105,7 @@ pub(crate) async fn guest_token(app: &TestApp, invite: &str) -> TokenResponse {
 
 #[tokio::test]
 async fn bad_or_missing_tokens_are_refused_before_the_upgrade() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     for token in [
         "",
@@ -128,7 +128,7 @@ async fn an_expired_room_token_is_refused_before_the_upgrade() {
     use token_service::tokens::RoomExtra;
     use token_service::tokens::ROOM_AUDIENCE;
     use token_service::tokens::{now, Claims, Signer};
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let invite_key = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(crate::helpers::INVITE_KEY)
@@ -154,7 +154,7 @@ async fn an_expired_room_token_is_refused_before_the_upgrade() {
 
 #[tokio::test]
 async fn members_see_each_other_and_relay_only_to_their_room() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let mut patient = connect(&app, &visit.patient.token).await;
     let ServerSignal::Welcome {
@@ -219,7 +219,7 @@ async fn members_see_each_other_and_relay_only_to_their_room() {
 
 #[tokio::test]
 async fn the_same_identity_joining_again_closes_the_older_socket() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let mut first = connect(&app, &visit.patient.token).await;
     next(&mut first).await;
@@ -234,7 +234,7 @@ async fn the_same_identity_joining_again_closes_the_older_socket() {
 #[tokio::test]
 async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
     use api_types::{Presence, VisitStatusResponse};
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let patient_token: TokenResponse = app
@@ -276,7 +276,7 @@ async fn the_dashboard_sees_who_is_waiting_and_can_end_the_visit() {
 
 #[tokio::test]
 async fn twilio_mode_says_live_status_is_unavailable() {
-    let app = crate::helpers::spawn_twilio_app();
+    let app = crate::helpers::spawn_twilio_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let response = app
@@ -295,7 +295,7 @@ async fn twilio_mode_says_live_status_is_unavailable() {
 
 #[tokio::test]
 async fn a_full_service_answers_503_before_the_upgrade() {
-    let app = crate::helpers::spawn_app_with(&[("MAX_SOCKETS", "1")], None);
+    let app = crate::helpers::spawn_app_with(&[("MAX_SOCKETS", "1")], None).await;
     let visit = visit(&app).await;
     let mut first = connect(&app, &visit.patient.token).await;
     next(&mut first).await;
@@ -307,7 +307,7 @@ async fn a_full_service_answers_503_before_the_upgrade() {
 
 #[tokio::test]
 async fn oversized_and_flooding_messages_close_the_socket() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     let mut big = connect(&app, &visit.patient.token).await;
     next(&mut big).await;
@@ -329,7 +329,7 @@ async fn oversized_and_flooding_messages_close_the_socket() {
 
 #[tokio::test]
 async fn a_vanished_browser_leaves_the_roster_within_15_seconds() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let visit = visit(&app).await;
     // Joined, then never read from again: it answers no heartbeat.
     let mut silent = connect(&app, &visit.patient.token).await;

@@ -6,7 +6,7 @@ async fn serves_the_spa_folder_beside_the_api() {
     std::fs::create_dir_all(&dir).unwrap();
     let page = "<p>hearth spa</p><script type=module>start()</script>";
     std::fs::write(dir.join("index.html"), page).unwrap();
-    let app = spawn_app_with(&[], Some(dir.clone()));
+    let app = spawn_app_with(&[], Some(dir.clone())).await;
 
     let index = app.client.get(&app.address).send().await.unwrap();
     assert_eq!(index.status(), 200);
@@ -62,7 +62,7 @@ async fn assets_go_precompressed_and_cached_by_name() {
     std::fs::write(dir.join(wasm), "raw-wasm").unwrap();
     std::fs::write(dir.join(format!("{wasm}.br")), "br-wasm").unwrap();
     std::fs::write(dir.join(format!("{wasm}.gz")), "gz-wasm").unwrap();
-    let app = spawn_app_with(&[], Some(dir.clone()));
+    let app = spawn_app_with(&[], Some(dir.clone())).await;
     let get = |path: &str, accept: Option<&str>| {
         let mut request = app.client.get(format!("{}{path}", app.address));
         if let Some(accept) = accept {

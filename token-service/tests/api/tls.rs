@@ -15,7 +15,8 @@ async fn the_service_speaks_https_with_the_configured_certificate() {
             ("TLS_KEY_FILE", key.to_str().unwrap()),
         ],
         None,
-    );
+    )
+    .await;
     let port = app.address.rsplit(':').next().unwrap();
     let client = reqwest::Client::builder()
         .add_root_certificate(

@@ -160,7 +160,7 @@ async fn answer(request: HttpRequest, body: String, state: web::Data<StandIn>) -
     HttpResponse::NotFound().json(json!({"code": 20404}))
 }
 
-fn twilio_app(stand_in: &StandIn) -> TestApp {
+async fn twilio_app(stand_in: &StandIn) -> TestApp {
     spawn_app_with(
         &[
             ("TWILIO_ACCOUNT_SID", SID),
@@ -172,13 +172,14 @@ fn twilio_app(stand_in: &StandIn) -> TestApp {
         ],
         None,
     )
+    .await
 }
 
 /// A Twilio-mode service talking to a fresh stand-in, and the first
 /// clinician's session token.
 async fn signed_in() -> (StandIn, TestApp, String) {
     let stand_in = StandIn::start();
-    let app = twilio_app(&stand_in);
+    let app = twilio_app(&stand_in).await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     (stand_in, app, session)
 }
@@ -391,7 +392,8 @@ async fn twilio_failing_slow_or_gone_gives_503_status_unavailable() {
             ("TWILIO_VIDEO_API_URL", "http://127.0.0.1:9"),
         ],
         None,
-    );
+    )
+    .await;
     let session = gone.sign_in(CLINICIAN_ONE).await.token;
     let visit = gone.create_visit(&session).await.visit_id;
     assert_error(

@@ -14,12 +14,12 @@ const KEY: &str = "SK0123456789abcdef0123456789abcdef";
 const SECRET: &str = "emulated-secret";
 
 /// A Twilio-mode service whose REST calls go to a fresh emulator.
-fn app_on_emulator() -> (TestApp, Emulator) {
-    app_on_emulator_of(10)
+async fn app_on_emulator() -> (TestApp, Emulator) {
+    app_on_emulator_of(10).await
 }
 
 /// As [`app_on_emulator`], with rooms of at most `max_participants`.
-fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
+async fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
     let emulator = Emulator::start(Config {
         api_key_sid: KEY.to_owned(),
         api_key_secret: SECRET.to_owned(),
@@ -34,7 +34,8 @@ fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
             ("TWILIO_VIDEO_API_URL", &emulator.rest_url),
         ],
         None,
-    );
+    )
+    .await;
     (app, emulator)
 }
 
@@ -61,7 +62,7 @@ async fn presence(app: &TestApp, session: &str, visit: &str) -> Value {
 
 #[tokio::test]
 async fn presence_running_late_and_end_visit_follow_the_emulated_room() {
-    let (app, emulator) = app_on_emulator();
+    let (app, emulator) = app_on_emulator().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
     let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
@@ -113,7 +114,7 @@ async fn presence_running_late_and_end_visit_follow_the_emulated_room() {
 
 #[tokio::test]
 async fn a_copied_link_and_a_fourth_guest_are_kept_out_of_the_emulated_room() {
-    let (app, emulator) = app_on_emulator();
+    let (app, emulator) = app_on_emulator().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
     let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
@@ -168,7 +169,7 @@ async fn a_copied_link_and_a_fourth_guest_are_kept_out_of_the_emulated_room() {
 
 #[tokio::test]
 async fn the_emulator_checks_tokens_as_twilio_does() {
-    let (app, emulator) = app_on_emulator();
+    let (app, emulator) = app_on_emulator().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
     let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));
@@ -193,7 +194,7 @@ async fn the_emulator_checks_tokens_as_twilio_does() {
 
 #[tokio::test]
 async fn a_full_emulated_room_refuses_the_next_participant_with_53105() {
-    let (app, emulator) = app_on_emulator_of(2);
+    let (app, emulator) = app_on_emulator_of(2).await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await;
     let from_device = |device| app.token_for_device(&visit.patient_invite, Some(device));

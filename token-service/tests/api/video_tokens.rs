@@ -37,7 +37,7 @@ fn forged_invite(visit_id: &str, nbf: u64, exp: u64) -> String {
 
 #[tokio::test]
 async fn invites_and_sessions_get_room_scoped_tokens_with_opaque_identities() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
 
@@ -82,7 +82,8 @@ async fn built_in_tokens_carry_stun_and_time_limited_turn_servers() {
             ("TURN_SECRET", "coturn-shared-secret"),
         ],
         None,
-    );
+    )
+    .await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let token = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
@@ -95,7 +96,7 @@ async fn built_in_tokens_carry_stun_and_time_limited_turn_servers() {
         turn.credential.as_deref(),
         Some(token_service::ice::turn_credential("coturn-shared-secret", username).as_str())
     );
-    let plain = spawn_app();
+    let plain = spawn_app().await;
     let session = plain.sign_in(CLINICIAN_ONE).await;
     let visit = plain.create_visit(&session.token).await;
     assert!(
@@ -108,7 +109,7 @@ async fn built_in_tokens_carry_stun_and_time_limited_turn_servers() {
 
 #[tokio::test]
 async fn twilio_mode_mints_twilio_tokens_for_the_room() {
-    let app = spawn_twilio_app();
+    let app = spawn_twilio_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let token = token_for(&app, json!({"invite": visit.patient_invite}), None).await;
@@ -131,7 +132,7 @@ async fn twilio_mode_mints_twilio_tokens_for_the_room() {
 
 #[tokio::test]
 async fn the_invite_matrix() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let visit = app.create_visit(&session.token).await;
     let other_visit = app.create_visit(&session.token).await;
@@ -200,7 +201,7 @@ async fn the_invite_matrix() {
 
 #[tokio::test]
 async fn a_clinician_enters_only_their_own_visits() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let one = app.sign_in(CLINICIAN_ONE).await;
     let two = app.sign_in(CLINICIAN_TWO).await;
     let visit = app.create_visit(&one.token).await;
@@ -220,7 +221,7 @@ async fn a_clinician_enters_only_their_own_visits() {
 
 #[tokio::test]
 async fn notice_participants_are_short_lived_twilio_only_and_for_your_own_visits() {
-    let twilio = spawn_twilio_app();
+    let twilio = spawn_twilio_app().await;
     let session = twilio.sign_in(CLINICIAN_ONE).await.token;
     let visit = twilio.create_visit(&session).await.visit_id;
     let ask = json!({"visit_id": visit, "notice": true});
@@ -249,7 +250,7 @@ async fn notice_participants_are_short_lived_twilio_only_and_for_your_own_visits
     )
     .await;
 
-    let local = spawn_app();
+    let local = spawn_app().await;
     let session = local.sign_in(CLINICIAN_ONE).await.token;
     let visit = local.create_visit(&session).await.visit_id;
     let ask = json!({"visit_id": visit, "notice": true});

@@ -4,7 +4,7 @@ use token_service::tokens::now;
 
 #[tokio::test]
 async fn a_clinician_creates_a_visit_with_two_invites() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let starts_at = now() + 3_600;
     let response = app
@@ -37,7 +37,7 @@ async fn a_clinician_creates_a_visit_with_two_invites() {
 
 #[tokio::test]
 async fn creating_a_visit_needs_a_clinician() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     assert_error(
         app.post("/api/visits", &json!({}), None).await,
         401,
@@ -60,7 +60,7 @@ async fn creating_a_visit_needs_a_clinician() {
 
 #[tokio::test]
 async fn bad_visit_requests_say_what_is_wrong() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await;
     let token = Some(session.token.as_str());
     let response = app
@@ -79,7 +79,7 @@ async fn bad_visit_requests_say_what_is_wrong() {
 
 #[tokio::test]
 async fn running_late_notices_are_checked_and_only_for_your_own_visits() {
-    let app = spawn_app();
+    let app = spawn_app().await;
     let session = app.sign_in(CLINICIAN_ONE).await.token;
     let visit = app.create_visit(&session).await.visit_id;
     let post = |body: serde_json::Value, who: String| {
