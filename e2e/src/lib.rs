@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod chat;
+pub mod copies;
 pub mod far_end;
 pub mod flows;
 pub mod servers;

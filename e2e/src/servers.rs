@@ -32,7 +32,9 @@ pub struct Service {
     pub port: u16,
     /// The demo clinician's password (built-in mode makes one at start-up).
     pub demo_password: String,
-    handle: actix_web::dev::ServerHandle,
+    /// `None` for a front door to copies run elsewhere (nginx in front of
+    /// several processes), which this handle cannot stop.
+    handle: Option<actix_web::dev::ServerHandle>,
 }
 
 /// Fixed keys, so sessions and invites outlive a restart of the service.
@@ -149,7 +151,7 @@ async fn start(
         url: format!("http://127.0.0.1:{port}"),
         port,
         demo_password,
-        handle,
+        handle: Some(handle),
     }
 }
 
@@ -175,9 +177,21 @@ pub async fn spawn_service(static_dir: Option<PathBuf>) -> Service {
 }
 
 impl Service {
+    /// Names a service that runs elsewhere, reached at `port` on loopback.
+    pub fn elsewhere(port: u16, demo_password: &str) -> Self {
+        Service {
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            demo_password: demo_password.to_owned(),
+            handle: None,
+        }
+    }
+
     /// Stops the service at once, as a crash or redeploy would.
     pub async fn stop(&self) {
-        self.handle.stop(false).await;
+        if let Some(handle) = &self.handle {
+            handle.stop(false).await;
+        }
     }
 }
 

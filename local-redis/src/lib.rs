@@ -34,6 +34,10 @@ impl LocalRedis {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Kills the server at once, as a crash would; its data goes with it.
     pub fn stop(&mut self) {
         if let Some(mut server) = self.server.take() {
