@@ -63,6 +63,26 @@ async fn welcomed(socket: &mut Socket) -> Vec<String> {
     }
 }
 
+/// Every key in Redis with its values, as one text.
+fn everything_in(redis: &LocalRedis) -> String {
+    const DUMP: &str = "local out = {}
+        for _, key in ipairs(redis.call('KEYS', '*')) do
+          out[#out + 1] = key
+          local kind = redis.call('TYPE', key).ok
+          local values = {}
+          if kind == 'string' then values = {redis.call('GET', key)}
+          elseif kind == 'hash' then values = redis.call('HGETALL', key)
+          elseif kind == 'zset' then values = redis.call('ZRANGE', key, 0, -1) end
+          for _, value in ipairs(values) do out[#out + 1] = value end
+        end
+        return out";
+    let output = std::process::Command::new("redis-cli")
+        .args(["-p", &redis.port().to_string(), "EVAL", DUMP, "0"])
+        .output()
+        .expect("redis-cli runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 async fn presence(app: &TestApp, session: &str, visit_id: &str) -> Presence {
     let response = app.visit_status(session, &[visit_id]).await;
     assert_eq!(response.status(), 200);
@@ -128,6 +148,20 @@ async fn members_on_different_copies_meet_signal_and_are_ended_together() {
     assert!(
         matches!(next(&mut patient).await, ServerSignal::Error { code, .. } if code == "unknown_peer")
     );
+
+    let stored = everything_in(&redis);
+    assert!(
+        stored.contains(&patient_token.identity),
+        "the dump reads Redis"
+    );
+    for private in [
+        patient_token.token.as_str(),
+        clinician_token.token.as_str(),
+        session.token.as_str(),
+        "offer",
+    ] {
+        assert!(!stored.contains(private), "Redis holds {private}");
+    }
 
     assert_eq!(b.end_visit(&session.token, &visit_id).await.status(), 204);
     assert_eq!(closed_with(&mut patient).await, close_code::ROOM_ENDED);

@@ -18,25 +18,59 @@ async fn app_on_emulator() -> (TestApp, Emulator) {
     app_on_emulator_of(10).await
 }
 
-/// As [`app_on_emulator`], with rooms of at most `max_participants`.
-async fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
-    let emulator = Emulator::start(Config {
+fn emulator_of(max_participants: usize) -> Emulator {
+    Emulator::start(Config {
         api_key_sid: KEY.to_owned(),
         api_key_secret: SECRET.to_owned(),
         max_participants,
         reconnect_window: Duration::from_secs(30),
-    });
-    let app = spawn_app_with(
-        &[
-            ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
-            ("TWILIO_API_KEY", KEY),
-            ("TWILIO_API_SECRET", SECRET),
-            ("TWILIO_VIDEO_API_URL", &emulator.rest_url),
-        ],
-        None,
+    })
+}
+
+/// A Twilio-mode copy on `emulator`, with `vars` added.
+async fn copy_on(emulator: &Emulator, vars: &[(&str, &str)]) -> TestApp {
+    let twilio = [
+        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+        ("TWILIO_API_KEY", KEY),
+        ("TWILIO_API_SECRET", SECRET),
+        ("TWILIO_VIDEO_API_URL", &emulator.rest_url),
+    ];
+    let all: Vec<(&str, &str)> = twilio.into_iter().chain(vars.iter().copied()).collect();
+    spawn_app_with(&all, None).await
+}
+
+/// As [`app_on_emulator`], with rooms of at most `max_participants`.
+async fn app_on_emulator_of(max_participants: usize) -> (TestApp, Emulator) {
+    let emulator = emulator_of(max_participants);
+    (copy_on(&emulator, &[]).await, emulator)
+}
+
+#[tokio::test]
+async fn with_redis_a_visit_ended_on_one_copy_is_ended_on_every_copy() {
+    let redis = local_redis::LocalRedis::start();
+    let url = redis.url();
+    let emulator = emulator_of(10);
+    let shared = [("REDIS_URL", url.as_str())];
+    let (a, b) = (
+        copy_on(&emulator, &shared).await,
+        copy_on(&emulator, &shared).await,
+    );
+    let session = a.sign_in(CLINICIAN_ONE).await.token;
+    let visit = a.create_visit(&session).await;
+    minted(b.token_for_invite(&visit.patient_invite).await).await;
+    assert_eq!(a.end_visit(&session, &visit.visit_id).await.status(), 204);
+    assert_error(
+        b.token_for_invite(&visit.patient_invite).await,
+        410,
+        "visit_ended",
     )
     .await;
-    (app, emulator)
+    assert_error(
+        b.token_for_visit(&session, &visit.visit_id).await,
+        410,
+        "visit_ended",
+    )
+    .await;
 }
 
 /// Past the service's presence cache.
