@@ -1,7 +1,8 @@
 //! Copies of the service sharing built-in rooms and the ended-visit list
 //! through Redis, when `REDIS_URL` is set. Presence lives in Redis with an
 //! expiry that each copy refreshes for its own sockets, so a crashed
-//! copy's members vanish within [`PRESENCE_LIFETIME`]. Admission runs as
+//! copy's members vanish within [`PRESENCE_LIFETIME`], and the next join or
+//! dashboard poll of their room tells the others they left. Admission runs as
 //! one atomic script, so room limits hold across copies. Each room's
 //! deliveries go through its own pub/sub channel, which a copy follows
 //! while it holds a member of the room or waits on one.
@@ -255,6 +256,7 @@ impl Cluster {
         let answer: Vec<String> = scripts::JOIN
             .key(&keys.live)
             .key(&keys.who)
+            .key(&keys.channel)
             .arg(now_ms())
             .arg(presence_until())
             .arg(seat.identity)
@@ -328,6 +330,7 @@ impl Cluster {
         let fields: Vec<String> = scripts::PRESENCE
             .key(&keys.live)
             .key(&keys.who)
+            .key(&keys.channel)
             .arg(now_ms())
             .invoke_async(&mut self.connection())
             .await?;

@@ -7,25 +7,28 @@
 use redis::Script;
 use std::sync::LazyLock;
 
-/// Drops members whose presence ran out (their copy stopped refreshing).
+/// Drops members whose presence ran out (their copy stopped refreshing,
+/// so it died) and tells the rest of the room they left, as a
+/// `Delivery::AllBut` of `ServerSignal::Left` would.
 const PRUNE: &str = r"
-local function prune(live, who, now)
+local function prune(live, who, channel, now)
   for _, gone in ipairs(redis.call('ZRANGEBYSCORE', live, '-inf', now)) do
     redis.call('HDEL', who, gone)
+    redis.call('PUBLISH', channel, cjson.encode({all_but = {identity = gone, signal = {left = {identity = gone}}}}))
   end
   redis.call('ZREMRANGEBYSCORE', live, '-inf', now)
 end
 ";
 
-/// KEYS: live, who. ARGV: now, until, identity, record, places, guest
-/// places, key lifetime (ms), `join` or `check`. Returns a refusal's name,
+/// KEYS: live, who, channel. ARGV: now, until, identity, record, places,
+/// guest places, key lifetime (ms), `join` or `check`. Returns a refusal's name,
 /// or `joined`, the replaced record (or ''), then every identity and record.
 pub static JOIN: LazyLock<Script> = LazyLock::new(|| {
     Script::new(&format!(
         "{PRUNE}{}",
         r"
 local live, who = KEYS[1], KEYS[2]
-prune(live, who, ARGV[1])
+prune(live, who, KEYS[3], ARGV[1])
 local me = cjson.decode(ARGV[4])
 local old = redis.call('HGET', who, ARGV[3])
 if old then
@@ -89,10 +92,13 @@ return 1
     )
 });
 
-/// KEYS: live, who. ARGV: now. Every present identity and its record.
+/// KEYS: live, who, channel. ARGV: now. Every present identity and its
+/// record; the dashboard's polls so also clear out a dead copy's members.
 pub static PRESENCE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
+    Script::new(&format!(
+        "{PRUNE}{}",
         r"
+prune(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
 local result = {}
 if #ids == 0 then return result end
@@ -104,8 +110,8 @@ for i, id in ipairs(ids) do
   end
 end
 return result
-",
-    )
+"
+    ))
 });
 
 /// KEYS: live, channel. ARGV: now, recipient, message. Publishes only to

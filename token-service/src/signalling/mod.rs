@@ -1,7 +1,9 @@
 //! The built-in rooms' signalling hub: membership, and relay of WebRTC
 //! offers, answers and ICE candidates between members of one room, one
 //! socket loop per member. The route that admits a socket is
-//! `routes/rooms_ws.rs`.
+//! `routes/rooms_ws.rs`. With `REDIS_URL` the rooms are shared by every
+//! copy (`cluster/`): this copy's own sockets stay here, and what happens
+//! in a room reaches them as a [`Delivery`], from whichever copy it began on.
 
 mod socket;
 

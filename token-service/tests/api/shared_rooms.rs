@@ -276,3 +276,56 @@ async fn a_lost_redis_keeps_open_sockets_refuses_joins_and_recovers() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_dead_copys_members_vanish_and_the_others_are_told() {
+    let redis = LocalRedis::start();
+    let (a, b) = two_copies(&redis, &[]).await;
+    let session = a.sign_in(CLINICIAN_ONE).await;
+    let created = a.create_visit(&session.token).await;
+    let patient_token = minted(a.token_for_invite(&created.patient_invite).await).await;
+    let mut patient = connect(&a, &patient_token.token).await;
+    welcomed(&mut patient).await;
+
+    // A guest held by a copy that died 20 s ago: its presence ran out.
+    let room = &patient_token.room;
+    let long_ago = (std::time::SystemTime::now() - Duration::from_secs(20))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        .to_string();
+    let record = r#"{"role":"guest","device":null,"copy":"dead","connection":"1","joined_at":1}"#;
+    let port = redis.port().to_string();
+    for command in [
+        vec![
+            "ZADD",
+            &format!("hearth:room:{room}:live"),
+            &long_ago,
+            "guest.ghost",
+        ],
+        vec![
+            "HSET",
+            &format!("hearth:room:{room}:who"),
+            "guest.ghost",
+            record,
+        ],
+    ] {
+        let done = std::process::Command::new("redis-cli")
+            .args(["-p", &port])
+            .args(&command)
+            .output()
+            .expect("redis-cli runs");
+        assert!(done.status.success());
+    }
+
+    // The dashboard asks another copy: the ghost is not there, and the
+    // patient hears that it left.
+    assert_eq!(
+        presence(&b, &session.token, &created.visit_id).await,
+        Presence::PatientWaiting
+    );
+    match next(&mut patient).await {
+        ServerSignal::Left { identity } => assert_eq!(identity, "guest.ghost"),
+        other => panic!("the patient was not told: {other:?}"),
+    }
+}
