@@ -124,6 +124,7 @@ impl Copies {
         )
         .expect("write the clinicians file");
         let binary = service_binary();
+        std::fs::create_dir_all(crate::artifacts_dir()).expect("the artifacts folder");
         let mut copies = Vec::new();
         for _ in 0..count {
             let port = crate::free_port();
