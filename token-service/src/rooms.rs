@@ -161,7 +161,10 @@ impl<S: Clone> Registry<S> {
             .map(|(_, m)| m.sink.clone())
             .collect();
         Ok(Joined {
-            roster: roster_of(members, identity),
+            roster: roster(
+                members.iter().map(|(id, m)| (id.as_str(), m.role)),
+                identity,
+            ),
             others,
             replaced,
         })
@@ -258,14 +261,18 @@ impl<S: Clone> Registry<S> {
     }
 }
 
-/// Everyone in the room but `except`, sorted by identity.
-fn roster_of<S>(members: &HashMap<String, Member<S>>, except: &str) -> Vec<Participant> {
+/// Everyone in a room but `except`, sorted by identity: what a joining
+/// member is told, whether the room is held here or shared through Redis.
+pub fn roster<'a>(
+    members: impl IntoIterator<Item = (&'a str, Role)>,
+    except: &str,
+) -> Vec<Participant> {
     let mut roster: Vec<Participant> = members
-        .iter()
-        .filter(|(id, _)| id.as_str() != except)
-        .map(|(id, m)| Participant {
-            identity: id.clone(),
-            role: m.role,
+        .into_iter()
+        .filter(|(identity, _)| *identity != except)
+        .map(|(identity, role)| Participant {
+            identity: identity.to_owned(),
+            role,
         })
         .collect();
     roster.sort_by(|a, b| a.identity.cmp(&b.identity));

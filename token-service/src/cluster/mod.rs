@@ -168,9 +168,8 @@ impl Cluster {
         let until = presence_until();
         for member in members {
             let keys = RoomKeys::new(&member.room);
-            let refreshed = scripts::REFRESH
-                .key(&keys.live)
-                .key(&keys.who)
+            let refreshed = keys
+                .run(&scripts::REFRESH)
                 .arg(&member.identity)
                 .arg(member.record.to_json())
                 .arg(until)
@@ -253,10 +252,8 @@ impl Cluster {
             return Err(JoinError::Unavailable);
         }
         let keys = RoomKeys::new(room);
-        let answer: Vec<String> = scripts::JOIN
-            .key(&keys.live)
-            .key(&keys.who)
-            .key(&keys.channel)
+        let answer: Vec<String> = keys
+            .run(&scripts::JOIN)
             .arg(now_ms())
             .arg(presence_until())
             .arg(seat.identity)
@@ -312,9 +309,8 @@ impl Cluster {
     /// it; true if so, and the others are to be told.
     pub async fn leave(&self, room: &str, identity: &str, connection: u64) -> bool {
         let keys = RoomKeys::new(room);
-        let left = scripts::LEAVE
-            .key(&keys.live)
-            .key(&keys.who)
+        let left = keys
+            .run(&scripts::LEAVE)
             .arg(identity)
             .arg(&self.copy)
             .arg(connection.to_string())
@@ -327,10 +323,8 @@ impl Cluster {
     /// Who is in `room` across every copy (role, arrival in Unix seconds).
     pub async fn presence(&self, room: &str) -> RedisResult<Vec<(Role, u64)>> {
         let keys = RoomKeys::new(room);
-        let fields: Vec<String> = scripts::PRESENCE
-            .key(&keys.live)
-            .key(&keys.who)
-            .key(&keys.channel)
+        let fields: Vec<String> = keys
+            .run(&scripts::PRESENCE)
             .arg(now_ms())
             .invoke_async(&mut self.connection())
             .await?;
@@ -353,9 +347,8 @@ impl Cluster {
     /// Sends `delivery` on only if `to` is in `room` now; false if not.
     pub async fn relay(&self, room: &str, to: &str, delivery: &Delivery) -> RedisResult<bool> {
         let keys = RoomKeys::new(room);
-        let sent: i64 = scripts::RELAY
-            .key(&keys.live)
-            .key(&keys.channel)
+        let sent: i64 = keys
+            .run(&scripts::RELAY)
             .arg(now_ms())
             .arg(to)
             .arg(delivery.to_json())
@@ -369,10 +362,7 @@ impl Cluster {
     /// copy of the message.)
     pub async fn end(&self, room: &str) -> RedisResult<()> {
         let keys = RoomKeys::new(room);
-        scripts::END
-            .key(&keys.live)
-            .key(&keys.who)
-            .key(&keys.channel)
+        keys.run(&scripts::END)
             .arg(Delivery::End.to_json())
             .invoke_async::<i64>(&mut self.connection())
             .await

@@ -59,7 +59,7 @@ impl Delivery {
     }
 }
 
-/// Redis names for one room.
+/// Redis names for one room; every script takes all three as its keys.
 pub struct RoomKeys {
     /// Sorted set: identity, scored by when its presence runs out.
     pub live: String,
@@ -78,6 +78,13 @@ impl RoomKeys {
             who: format!("{CHANNEL_PREFIX}{room}:who"),
             channel: format!("{CHANNEL_PREFIX}{room}"),
         }
+    }
+
+    /// `script` on this room: KEYS are live, who, channel, in that order.
+    pub fn run<'a>(&self, script: &'a redis::Script) -> redis::ScriptInvocation<'a> {
+        let mut invocation = script.prepare_invoke();
+        invocation.key(&self.live).key(&self.who).key(&self.channel);
+        invocation
     }
 }
 
@@ -99,18 +106,12 @@ pub fn members(fields: &[String]) -> Vec<(String, MemberRecord)> {
         .collect()
 }
 
-/// Everyone but `except`, sorted by identity, as a joining member's roster.
+/// A joining member's roster: everyone in `members` but `except`.
 pub fn roster(members: &[(String, MemberRecord)], except: &str) -> Vec<Participant> {
-    let mut roster: Vec<Participant> = members
+    let present = members
         .iter()
-        .filter(|(identity, _)| identity != except)
-        .map(|(identity, record)| Participant {
-            identity: identity.clone(),
-            role: record.role,
-        })
-        .collect();
-    roster.sort_by(|a, b| a.identity.cmp(&b.identity));
-    roster
+        .map(|(id, record)| (id.as_str(), record.role));
+    crate::rooms::roster(present, except)
 }
 
 #[cfg(test)]

@@ -2,7 +2,12 @@
 //! atomically, so two copies admitting at once cannot both take the last
 //! place. Per room: a sorted set of identities scored by the Unix
 //! millisecond their presence runs out, and a hash of identity to
-//! [`MemberRecord`].
+//! [`MemberRecord`]. Every script takes the room's keys in the order
+//! [`RoomKeys::run`] gives them: `KEYS[1]` that set, `KEYS[2]` that hash,
+//! `KEYS[3]` the room's channel.
+//!
+//! [`MemberRecord`]: super::MemberRecord
+//! [`RoomKeys::run`]: super::records::RoomKeys::run
 
 use redis::Script;
 use std::sync::LazyLock;
@@ -20,7 +25,7 @@ local function prune(live, who, channel, now)
 end
 ";
 
-/// KEYS: live, who, channel. ARGV: now, until, identity, record, places,
+/// ARGV: now, until, identity, record, places,
 /// guest places, key lifetime (ms), `join` or `check`. Returns a refusal's name,
 /// or `joined`, the replaced record (or ''), then every identity and record.
 pub static JOIN: LazyLock<Script> = LazyLock::new(|| {
@@ -54,7 +59,7 @@ return result
     ))
 });
 
-/// KEYS: live, who. ARGV: identity, copy, connection. Removes the member
+/// ARGV: identity, copy, connection. Removes the member
 /// only if this very connection still holds the place; returns 1 if so.
 pub static LEAVE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
@@ -70,7 +75,7 @@ return 1
     )
 });
 
-/// KEYS: live, who. ARGV: identity, record, until, key lifetime (ms),
+/// ARGV: identity, record, until, key lifetime (ms),
 /// copy, connection. Extends a member's presence, or puts it back after
 /// Redis lost it (a restart); a place taken over by a newer connection is
 /// left alone. Returns 1 if the member is present now.
@@ -92,7 +97,7 @@ return 1
     )
 });
 
-/// KEYS: live, who, channel. ARGV: now. Every present identity and its
+/// ARGV: now. Every present identity and its
 /// record; the dashboard's polls so also clear out a dead copy's members.
 pub static PRESENCE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(&format!(
@@ -114,20 +119,20 @@ return result
     ))
 });
 
-/// KEYS: live, channel. ARGV: now, recipient, message. Publishes only to
+/// ARGV: now, recipient, message. Publishes only to
 /// a member present now, so a signal never leaves its room; returns 1 if sent.
 pub static RELAY: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
 local present_until = redis.call('ZSCORE', KEYS[1], ARGV[2])
 if not present_until or tonumber(present_until) <= tonumber(ARGV[1]) then return 0 end
-redis.call('PUBLISH', KEYS[2], ARGV[3])
+redis.call('PUBLISH', KEYS[3], ARGV[3])
 return 1
 ",
     )
 });
 
-/// KEYS: live, who, channel. ARGV: the end delivery. Empties the room,
+/// ARGV: the end delivery. Empties the room,
 /// then tells every copy following it.
 pub static END: LazyLock<Script> = LazyLock::new(|| {
     Script::new(

@@ -98,23 +98,14 @@ impl Local {
     /// Acts on `delivery` for the sockets held here; `copy` is this copy's
     /// name, so only its own replaced connection is closed.
     fn deliver(&self, copy: &str, room: &str, delivery: Delivery) {
-        let registry = self.registry();
-        match delivery {
-            Delivery::To { identity, signal } => {
-                if let Some(member) = registry.route(room, &identity) {
-                    member.signal(signal);
-                }
-            }
-            Delivery::AllBut { identity, signal } => {
-                for member in registry.all_but(room, &identity) {
-                    member.signal(signal.clone());
-                }
-            }
-            Delivery::Role { role, signal } => {
-                for member in registry.with_role(room, role) {
-                    member.signal(signal.clone());
-                }
-            }
+        let mut registry = self.registry();
+        let (members, signal) = match delivery {
+            Delivery::To { identity, signal } => (
+                registry.route(room, &identity).into_iter().collect(),
+                signal,
+            ),
+            Delivery::AllBut { identity, signal } => (registry.all_but(room, &identity), signal),
+            Delivery::Role { role, signal } => (registry.with_role(room, role), signal),
             Delivery::Replaced {
                 identity,
                 copy: holder,
@@ -124,19 +115,24 @@ impl Local {
                 if let Some(member) = held.and_then(|n| registry.connection(room, &identity, n)) {
                     member.close(close_code::REPLACED, REPLACED_WHY);
                 }
+                return;
             }
             Delivery::End => {
-                drop(registry);
-                for member in self.registry().end(room) {
+                for member in registry.end(room) {
                     member.close(close_code::ROOM_ENDED, "the clinician ended the visit");
                 }
+                return;
             }
             Delivery::NoticeSeen => {
-                drop(registry);
                 for waiter in self.notice_waiters().remove(room).unwrap_or_default() {
                     let _ = waiter.send(());
                 }
+                return;
             }
+        };
+        drop(registry);
+        for member in members {
+            member.signal(signal.clone());
         }
     }
 
