@@ -4,7 +4,7 @@
 //! benchmark, not a test.
 
 use crate::builds::build_service;
-use crate::steps::{command_output, run_command, run_steps_for, Step, StepResult};
+use crate::steps::{run_command, run_steps_for, Step, StepResult};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -56,11 +56,7 @@ pub fn parse_wrk(output: &str) -> Option<WrkReport> {
 }
 
 fn ensure_wrk() -> StepResult {
-    if command_output("wrk", &["--version"]).is_some() || Path::new("/usr/bin/wrk").exists() {
-        println!("wrk: already installed");
-        return Ok(());
-    }
-    crate::tools::apt_install(&["wrk"])
+    crate::tools::ensure_debian(&["/usr/bin/wrk"], &["wrk"])
 }
 
 /// A minimal HTTP/1.1 POST on loopback, enough to set the benchmark up.

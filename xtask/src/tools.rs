@@ -63,11 +63,10 @@ pub const CHROMIUM: Step = ("Chromium and chromedriver (Debian)", ensure_chromiu
 
 /// Debian's Chromium and its matching driver, for the browser tests.
 pub fn ensure_chromium() -> StepResult {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
-        println!("chromium and chromedriver: already installed");
-        return Ok(());
-    }
-    apt_install(&["chromium", "chromium-driver"])
+    ensure_debian(
+        &["/usr/bin/chromium", "/usr/bin/chromedriver"],
+        &["chromium", "chromium-driver"],
+    )
 }
 
 /// The step that installs [`ensure_redis_and_nginx`], for the tests and
@@ -77,11 +76,19 @@ pub const REDIS_AND_NGINX: Step = ("Redis and nginx (Debian)", ensure_redis_and_
 /// Debian's Redis server and nginx: copies of the service share rooms
 /// through Redis, behind nginx. The tests start their own instances.
 pub fn ensure_redis_and_nginx() -> StepResult {
-    if Path::new("/usr/bin/redis-server").exists() && Path::new("/usr/sbin/nginx").exists() {
-        println!("redis-server and nginx: already installed");
+    ensure_debian(
+        &["/usr/bin/redis-server", "/usr/sbin/nginx"],
+        &["redis-server", "nginx-light"],
+    )
+}
+
+/// Installs `packages` from Debian unless every one of `programs` exists.
+pub fn ensure_debian(programs: &[&str], packages: &[&str]) -> StepResult {
+    if programs.iter().all(|program| Path::new(program).exists()) {
+        println!("{}: already installed", packages.join(", "));
         return Ok(());
     }
-    apt_install(&["redis-server", "nginx-light"])
+    apt_install(packages)
 }
 
 /// `apt-get update` then install, as root or through `sudo`.
