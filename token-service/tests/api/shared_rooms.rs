@@ -5,7 +5,8 @@
 use crate::helpers::{assert_error, build_app, minted, spawn_app_with, TestApp, CLINICIAN_ONE};
 use crate::signalling::{closed_with, connect, next, visit, Socket};
 use api_types::{
-    close_code, ClientSignal, HealthResponse, Presence, ServerSignal, VisitStatusResponse,
+    close_code, ClientSignal, CreateVisitResponse, HealthResponse, Presence, ServerSignal,
+    SessionResponse, TokenResponse, VisitStatusResponse,
 };
 use futures_util::{SinkExt, StreamExt};
 use local_redis::LocalRedis;
@@ -44,6 +45,18 @@ async fn until_health(app: &TestApp, status: &str) {
         assert!(Instant::now() < deadline, "/healthz never said {status}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A clinician signed in at `clinic`, a new visit, and its patient's room
+/// token from `patient_side`.
+async fn visit_across(
+    clinic: &TestApp,
+    patient_side: &TestApp,
+) -> (SessionResponse, CreateVisitResponse, TokenResponse) {
+    let session = clinic.sign_in(CLINICIAN_ONE).await;
+    let created = patient_side.create_visit(&session.token).await;
+    let patient = minted(patient_side.token_for_invite(&created.patient_invite).await).await;
+    (session, created, patient)
 }
 
 async fn send_signal(socket: &mut Socket, to: &str, payload: serde_json::Value) {
@@ -102,9 +115,7 @@ async fn a_copy_refuses_to_start_when_redis_does_not_answer() {
 async fn members_on_different_copies_meet_signal_and_are_ended_together() {
     let redis = LocalRedis::start();
     let (a, b) = two_copies(&redis, &[]).await;
-    let session = b.sign_in(CLINICIAN_ONE).await;
-    let created = a.create_visit(&session.token).await;
-    let patient_token = minted(a.token_for_invite(&created.patient_invite).await).await;
+    let (session, created, patient_token) = visit_across(&b, &a).await;
     let visit_id = created.visit_id;
 
     let mut patient = connect(&a, &patient_token.token).await;
@@ -144,9 +155,22 @@ async fn members_on_different_copies_meet_signal_and_are_ended_together() {
         }
         other => panic!("the offer did not cross copies: {other:?}"),
     }
-    send_signal(&mut patient, "provider.nobody", json!({})).await;
+    // Nothing crosses into another visit, even one whose patient sits on
+    // the other copy.
+    let (_, _, other_patient) = visit_across(&a, &b).await;
+    let mut other = connect(&b, &other_patient.token).await;
+    welcomed(&mut other).await;
+    for to in ["provider.nobody", other_patient.identity.as_str()] {
+        send_signal(&mut patient, to, json!({"sdp": "stray"})).await;
+        assert!(
+            matches!(next(&mut patient).await, ServerSignal::Error { code, .. } if code == "unknown_peer"),
+            "a signal to {to} was not refused"
+        );
+    }
+    let stray = tokio::time::timeout(Duration::from_secs(1), other.next()).await;
     assert!(
-        matches!(next(&mut patient).await, ServerSignal::Error { code, .. } if code == "unknown_peer")
+        !matches!(&stray, Ok(Some(Ok(Message::Text(_))))),
+        "the other visit's patient received {stray:?}"
     );
 
     let stored = everything_in(&redis);
@@ -281,9 +305,7 @@ async fn a_lost_redis_keeps_open_sockets_refuses_joins_and_recovers() {
 async fn a_dead_copys_members_vanish_and_the_others_are_told() {
     let redis = LocalRedis::start();
     let (a, b) = two_copies(&redis, &[]).await;
-    let session = a.sign_in(CLINICIAN_ONE).await;
-    let created = a.create_visit(&session.token).await;
-    let patient_token = minted(a.token_for_invite(&created.patient_invite).await).await;
+    let (session, created, patient_token) = visit_across(&a, &a).await;
     let mut patient = connect(&a, &patient_token.token).await;
     welcomed(&mut patient).await;
 
